@@ -1,0 +1,72 @@
+"""The Application, built once, with every handler registered here, in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import handlers
+from bot.context import BotContext, Deps
+from bot.errors import on_error
+from bot.ratelimit import TelegramRateLimiter
+from bot.settings import Settings
+from conversations.access import ROLE_COMMANDS
+from conversations.assistant import Assistant
+from storage.uow import Storage
+
+BotApp = Application[Any, BotContext, Any, Any, Any, Any]
+COMMANDS = sorted({name for names in ROLE_COMMANDS.values() for name in names})
+
+
+def build_application(settings: Settings, storage: Storage) -> BotApp:
+    token = settings.telegram_bot_token
+    assert token is not None
+    app: BotApp = (
+        ApplicationBuilder()
+        .token(token.get_secret_value())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.base_file_url)  # not derived by PTB (DESIGN.md §9)
+        .context_types(ContextTypes(context=BotContext))
+        .rate_limiter(TelegramRateLimiter())
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    app.bot_data["storage"] = storage
+
+    # Group -2: the same update twice is handled once.
+    app.add_handler(TypeHandler(Update, handlers.drop_repeats), group=-2)
+    # Group -1: private chats and enrolled users only (strangers hear one polite message).
+    app.add_handler(TypeHandler(Update, handlers.gate), group=-1)
+    # Group 0: what people do.
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE  # edits are not new input
+    app.add_handler(CommandHandler("start", handlers.on_start, filters=private))
+    app.add_handler(CommandHandler(COMMANDS, handlers.on_command, filters=private))
+    app.add_handler(CallbackQueryHandler(handlers.on_button))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.on_text))
+    app.add_handler(MessageHandler(private & filters.COMMAND, handlers.on_command))
+    app.add_handler(MessageHandler(private, handlers.on_anything_else))
+    app.add_error_handler(on_error)
+    return app
+
+
+async def _post_init(app: BotApp) -> None:
+    """The bot's username (for invite links) is known only once it has asked Telegram."""
+    storage: Storage = app.bot_data["storage"]
+    app.bot_data["deps"] = Deps(storage, Assistant(storage, app.bot.username))
+
+
+async def _post_shutdown(app: BotApp) -> None:
+    storage: Storage = app.bot_data["storage"]
+    await storage.db.dispose()

@@ -1,0 +1,48 @@
+"""The one error handler: an apology with an incident code for the user, the code for the log.
+
+The log gets the exception's type and where it happened, never its message: a database error's
+message can carry the values of a query, and those may be personal details.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import traceback
+
+from telegram import Update
+
+from bot.context import BotContext
+from conversations.i18n import both, t
+
+log = logging.getLogger(__name__)
+
+
+def incident_code() -> str:
+    return secrets.token_hex(4).upper()
+
+
+def describe(exc: BaseException) -> str:
+    """Type and frames only (no message text, no local values)."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    return f"{type(exc).__module__}.{type(exc).__qualname__}\n{frames}"
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    code = incident_code()
+    exc = context.error
+    log.error("incident %s: %s", code, describe(exc) if exc else "unknown error")
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    actor = getattr(context, "actor", None)
+    text = (
+        t(actor.language, "error.incident", code=code)
+        if actor
+        else both("error.incident", code=code)
+    )
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await context.bot.send_message(update.effective_chat.id, text)
+    except Exception as failure:  # the apology itself failed: log, never loop
+        log.error("incident %s: apology not sent (%s)", code, type(failure).__qualname__)

@@ -1,0 +1,97 @@
+"""Outgoing calls within Telegram's limits, retried when Telegram says so or fails on its side.
+
+PTB's own AIORateLimiter throttles only group chats per chat; every chat here is private, so this
+one limits each chat too. Retries: 429 waits `retry_after` (every call pauses, as Telegram asks);
+5xx and refused connections back off and try again. A timeout is NOT retried: the request may
+have reached Telegram, and a second try could deliver the message twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+JSON = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+class TelegramRateLimiter(BaseRateLimiter[int]):
+    def __init__(
+        self,
+        *,
+        overall_per_second: float = 30,
+        per_chat_burst: int = 3,
+        per_chat_period: float = 3.0,
+        max_retries: int = 5,
+        backoff: float = 0.5,
+    ) -> None:
+        self._overall = AsyncLimiter(overall_per_second, 1)
+        self._chat_burst = per_chat_burst
+        self._chat_period = per_chat_period
+        self._chats: dict[int | str, AsyncLimiter] = {}
+        self._max_retries = max_retries
+        self._backoff = backoff
+        self._open = asyncio.Event()
+        self._open.set()
+
+    async def initialize(self) -> None:
+        self._open.set()
+
+    async def shutdown(self) -> None:
+        self._chats.clear()
+
+    def _chat_limiter(self, chat_id: int | str) -> AsyncLimiter:
+        # About one message a second per chat, with a short burst for a reply of 2-3 messages.
+        if chat_id not in self._chats:
+            if len(self._chats) > 10_000:  # idle limiters are full again; drop them
+                self._chats.clear()
+            self._chats[chat_id] = AsyncLimiter(self._chat_burst, self._chat_period)
+        return self._chats[chat_id]
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JSON]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> JSON:
+        chat_id = data.get("chat_id")
+        with contextlib.suppress(TypeError, ValueError):
+            chat_id = int(chat_id) if chat_id is not None else None
+        retries = rate_limit_args if rate_limit_args is not None else self._max_retries
+        for attempt in range(retries + 1):
+            await self._open.wait()
+            try:
+                if chat_id is None:
+                    return await callback(*args, **kwargs)
+                async with self._chat_limiter(chat_id), self._overall:
+                    return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == retries:
+                    raise
+                pause = exc.retry_after
+                seconds = pause if isinstance(pause, int | float) else pause.total_seconds()
+                log.warning("429 on %s: pausing all calls for %.1f s", endpoint, seconds)
+                self._open.clear()
+                try:
+                    await asyncio.sleep(seconds + 0.1)
+                finally:
+                    self._open.set()
+            except TimedOut:
+                raise
+            except NetworkError:
+                if attempt == retries:
+                    raise
+                delay = self._backoff * 2**attempt
+                log.warning("server error on %s: retry %d in %.1f s", endpoint, attempt + 1, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover

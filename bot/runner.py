@@ -1,0 +1,58 @@
+"""`oocps run`: build everything once from the settings, then poll or serve the webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from urllib.parse import urlparse
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.clock import SystemClock
+from bot.logs import configure
+from bot.settings import Settings
+from storage import migrate
+from storage.crypto import FieldCipher
+from storage.database import Database
+from storage.uow import Storage
+
+log = logging.getLogger(__name__)
+
+
+def make_storage(settings: Settings) -> Storage:
+    key = settings.encryption_key
+    assert key is not None
+    return Storage(
+        Database(settings.database_url), SystemClock(), FieldCipher(key.get_secret_value()),
+        settings.tz,
+    )  # fmt: skip
+
+
+async def _upgrade(storage: Storage) -> None:
+    await migrate.upgrade(storage.db.engine)
+    await storage.db.dispose()  # the Application's loop opens its own connections
+
+
+def run(settings: Settings) -> int:
+    configure(settings.log_level)
+    storage = make_storage(settings)
+    asyncio.run(_upgrade(storage))
+    app = build_application(settings, storage)
+    if settings.webhook_url:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        log.info(
+            "starting in webhook mode on %s:%d", settings.webhook_listen, settings.webhook_port
+        )
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        log.info("starting in polling mode")
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0

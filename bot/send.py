@@ -1,0 +1,61 @@
+"""Turning a conversation's Outcome into Telegram messages, keyboards and menus."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden
+
+from bot.context import BotContext
+from conversations.reply import Outcome, Reply
+
+log = logging.getLogger(__name__)
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.token) for b in row]
+            for row in reply.buttons
+        ]
+    )
+
+
+async def send(update: Update, context: BotContext, outcome: Outcome) -> None:
+    """Reply in the chat the update came from; edit the pressed message where asked."""
+    chat = update.effective_chat
+    assert chat is not None
+    query = update.callback_query
+    for reply in outcome.replies:
+        markup = keyboard(reply)
+        if reply.edit and query is not None and query.message is not None:
+            try:
+                await context.bot.edit_message_text(
+                    reply.text, chat_id=chat.id, message_id=query.message.message_id,
+                    reply_markup=markup,
+                )  # fmt: skip
+                continue
+            except BadRequest as exc:
+                if "not modified" in str(exc).lower():  # PTB rewrites the wording's case
+                    continue
+                # The message may be too old to edit: fall through and send it anew.
+        await context.bot.send_message(chat.id, reply.text, reply_markup=markup)
+    if outcome.menu is not None:
+        commands = [BotCommand(c.name, c.description) for c in outcome.menu]
+        await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat.id))
+    for notice in outcome.notices:
+        try:
+            await context.bot.send_message(
+                notice.telegram_id, notice.reply.text, reply_markup=keyboard(notice.reply)
+            )
+        except Forbidden:
+            log.warning("a notice could not be delivered: the recipient blocked the bot")

@@ -1,0 +1,123 @@
+"""Settings, read once from the environment and `.env` by the composition root."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from storage.crypto import CipherKeyError, FieldCipher
+
+TELEGRAM_API = "https://api.telegram.org/bot"
+
+
+def _http_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return value.rstrip("/")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = Field(default=TELEGRAM_API, alias="TELEGRAM_API_BASE_URL")
+    database_url: str = Field(default="sqlite:///oocps.sqlite3", alias="DATABASE_URL")
+    timezone: str = Field(default="Europe/London", alias="OOCPS_TIMEZONE")
+    encryption_key: SecretStr | None = Field(default=None, alias="OOCPS_ENCRYPTION_KEY")
+    webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
+    webhook_listen: str = Field(default="127.0.0.1", alias="WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, alias="WEBHOOK_PORT")
+    screening_idle_hours: float = Field(default=12, gt=0, alias="OOCPS_SCREENING_IDLE_HOURS")
+    log_level: str = Field(default="INFO", alias="OOCPS_LOG_LEVEL")
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value():
+            bot_id, _, secret = value.get_secret_value().partition(":")
+            if not bot_id.isdigit() or not secret:
+                raise ValueError("must look like 123456:ABC-DEF… as given by @BotFather")
+        return value if value is not None and value.get_secret_value() else None
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        return _http_url(value) or TELEGRAM_API
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        return _http_url(value)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError as exc:
+            raise ValueError("is not a database URL (e.g. sqlite:///oocps.sqlite3)") from exc
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("is not an IANA time zone such as Europe/London") from exc
+        return value
+
+    @field_validator("encryption_key")
+    @classmethod
+    def _key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value():
+            try:
+                FieldCipher(value.get_secret_value())
+            except CipherKeyError as exc:
+                raise ValueError(f"{exc}; make one with `oocps keygen`") from exc
+            return value
+        return None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def base_file_url(self) -> str:
+        """PTB fetches files from here, not from base_url (DESIGN.md §9)."""
+        return self.telegram_api_base_url.removesuffix("/bot") + "/file/bot"
+
+
+class SettingsError(Exception):
+    """Settings cannot be used; the message is one line that names the variable."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = first["loc"][0] if first["loc"] else "settings"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{loc} {message}.") from None
+
+
+def require(settings: Settings, *names: str) -> None:
+    """Stop with one clear sentence when a setting a command needs is missing."""
+    for name in names:
+        field = Settings.model_fields[name]
+        if getattr(settings, name) is None:
+            alias = field.alias or name.upper()
+            hint = " (make one with `.venv/bin/oocps keygen`)" if name == "encryption_key" else ""
+            raise SettingsError(
+                f"{alias} is not set: put it in .env (copy .env.example to start){hint}."
+            )

@@ -1,0 +1,73 @@
+"""Everyone's own account: help, who am I, language, and cancelling what is in progress."""
+
+from __future__ import annotations
+
+from conversations.access import ROLE_COMMANDS, Actor, menu_for
+from conversations.i18n import as_language, t
+from conversations.keyboards import button, language_buttons
+from conversations.reply import Outcome, Reply
+from storage.uow import UnitOfWork
+
+
+async def scope_text(uow: UnitOfWork, actor: Actor) -> str:
+    lang = actor.language
+    if actor.national:
+        return t(lang, "scope.national")
+    if actor.force_code:
+        forces = {f.code: f for f in await uow.people.forces()}
+        force = forces[actor.force_code]
+        return force.name_cy if lang == "cy" else force.name_en
+    if actor.la_codes:
+        las = {la.code: la for la in await uow.people.local_authorities()}
+        names = [las[c].name_cy if lang == "cy" else las[c].name_en for c in actor.la_codes]
+        return ", ".join(sorted(names))
+    return t(lang, "scope.none")
+
+
+def help_reply(actor: Actor) -> Reply:
+    lang = actor.language
+    lines = [t(lang, f"help.{actor.role}"), ""]
+    lines += [f"/{name} – {t(lang, f'command.{name}')}" for name in ROLE_COMMANDS[actor.role]]
+    return Reply("\n".join(lines))
+
+
+async def whoami(uow: UnitOfWork, actor: Actor) -> Reply:
+    lang = actor.language
+    return Reply(
+        t(
+            lang,
+            "whoami",
+            name=actor.name,
+            role=t(lang, f"role.{actor.role}"),
+            scope=await scope_text(uow, actor),
+            language=t(lang, "language.name"),
+        )
+    )
+
+
+def choose_language(uow: UnitOfWork, actor: Actor) -> Reply:
+    return Reply(t(actor.language, "language.choose"), buttons=language_buttons(actor, uow))
+
+
+async def set_language(uow: UnitOfWork, actor: Actor, code: str) -> Outcome:
+    language = as_language(code)
+    user = await uow.people.get(actor.user_id)
+    assert user is not None
+    await uow.people.set_language(user, language)
+    return Outcome(
+        [Reply(t(language, "language.set"), edit=True)], menu=menu_for(actor.role, language)
+    )
+
+
+async def cancel(uow: UnitOfWork, actor: Actor) -> Reply:
+    lang = actor.language
+    if await uow.dialogues.current(actor.user_id) is None:
+        return Reply(t(lang, "cancel.nothing"))
+    yes = button(uow, actor, t(lang, "cancel.yes"), "cancel.confirm")
+    no = button(uow, actor, t(lang, "cancel.no"), "cancel.keep")
+    return Reply(t(lang, "cancel.confirm"), buttons=((yes, no),))
+
+
+async def cancel_confirmed(uow: UnitOfWork, actor: Actor) -> Reply:
+    await uow.dialogues.end(actor.user_id)
+    return Reply(t(actor.language, "cancel.done"), edit=True)

@@ -1,0 +1,49 @@
+"""Calendar deadlines from a referral's received time (guidance §4 and §8 i)."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+FIRST_SESSION_DATE_WITHIN = timedelta(days=21)
+SUPPORT_WITHIN_MONTHS = 3
+
+
+def add_calendar_months(d: date, months: int) -> date:
+    """`d` plus whole calendar months, clamped to the month's end (30 Nov + 3 = 28/29 Feb)."""
+    index = d.month - 1 + months
+    year, month = d.year + index // 12, index % 12 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def local_date(at: datetime, tz: ZoneInfo) -> date:
+    if at.tzinfo is None:
+        raise ValueError("a deadline needs a timezone-aware time")
+    return at.astimezone(tz).date()
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    first_session_date_due: date  # a first-session date must be set by the end of this day
+    support_due: date  # support delivered by the end of this day (or the agreed extension)
+
+    @classmethod
+    def compute(
+        cls, received_at: datetime, tz: ZoneInfo, extension: date | None = None
+    ) -> Deadlines:
+        received = local_date(received_at, tz)
+        support = add_calendar_months(received, SUPPORT_WITHIN_MONTHS)
+        if extension is not None and extension < support:
+            raise ValueError("an extension cannot be earlier than the 3-month deadline")
+        return cls(received + FIRST_SESSION_DATE_WITHIN, extension or support)
+
+
+def is_past(due: date, now: datetime, tz: ZoneInfo) -> bool:
+    """True once the due day itself is over in local time (a deadline is met on its own day)."""
+    return local_date(now, tz) > due
+
+
+def days_left(due: date, now: datetime, tz: ZoneInfo) -> int:
+    return (due - local_date(now, tz)).days

@@ -1,0 +1,287 @@
+"""The referral lifecycle (DESIGN.md §2), declared as data and run by `transitions`.
+
+This machine is the only way a referral's state changes. Guards carry the guidance rule they
+enforce; a refused or unknown trigger raises a `LifecycleError` that says what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from transitions import EventData, Machine, MachineError
+
+from state_machine.errors import LifecycleError
+
+
+class ReferralState(Enum):
+    SCREENING = "screening"
+    CLOSED_INELIGIBLE = "closed_ineligible"
+    CLOSED_NO_CONSENT = "closed_no_consent"
+    REFERRED = "referred"
+    ALLOCATED = "allocated"
+    ENGAGED = "engaged"
+    OUTCOME_NOT_TAKEN_UP = "outcome_not_taken_up"
+    OUTCOME_NOT_ENGAGED = "outcome_not_engaged"
+    OUTCOME_COMPLETED = "outcome_completed"
+    CLOSED = "closed"
+    CLOSED_WITHDRAWN = "closed_withdrawn"
+
+
+S = ReferralState
+OPEN_STATES: tuple[ReferralState, ...] = (S.REFERRED, S.ALLOCATED, S.ENGAGED)
+OUTCOME_STATES: tuple[ReferralState, ...] = (
+    S.OUTCOME_NOT_TAKEN_UP,
+    S.OUTCOME_NOT_ENGAGED,
+    S.OUTCOME_COMPLETED,
+)
+FINAL_STATES: tuple[ReferralState, ...] = (
+    S.CLOSED_INELIGIBLE,
+    S.CLOSED_NO_CONSENT,
+    S.CLOSED,
+    S.CLOSED_WITHDRAWN,
+)
+
+
+@dataclass
+class Case:
+    """What the guards need to know about one referral; storage fills it from its rows."""
+
+    state: ReferralState
+    la_code: str | None = None
+    consent_given: bool = False
+    received_on: date | None = None
+    first_session_date: date | None = None
+    attended_sessions: int = 0
+    police_notified: bool = False
+    support_due: date | None = None
+
+
+@dataclass(frozen=True, repr=False)
+class Guard:
+    """A named condition with the rule it enforces, so a refusal can explain itself."""
+
+    name: str
+    rule: str
+    check: Callable[[EventData], bool] = field(compare=False)
+
+    def __call__(self, event: EventData) -> bool:
+        return self.check(event)
+
+    def __repr__(self) -> str:  # the diagram labels transitions with this
+        return self.name
+
+
+class _Bound:
+    """A throwaway model per firing, so `transitions` never decorates the caller's object."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.state = case.state
+
+
+def _case(event: EventData) -> Case:
+    model = event.model
+    assert isinstance(model, _Bound)
+    return model.case
+
+
+def _reason(event: EventData) -> str:
+    return str(event.kwargs.get("reason") or "").strip()
+
+
+def _first_session_ok(event: EventData) -> bool:
+    when = event.kwargs.get("first_session_date")
+    received = _case(event).received_on
+    return isinstance(when, date) and (received is None or when >= received)
+
+
+def _extension_ok(event: EventData) -> bool:
+    until = event.kwargs.get("until")
+    current = _case(event).support_due
+    return isinstance(until, date) and (current is None or until > current)
+
+
+def _transfer_ok(event: EventData) -> bool:
+    new_la = event.kwargs.get("la_code")
+    return bool(new_la) and new_la != _case(event).la_code
+
+
+HAS_LA = Guard(
+    "has_la",
+    "a referral goes to the LA where the individual lives (§3)",
+    lambda e: bool(_case(e).la_code),
+)
+CONSENT_GIVEN = Guard(
+    "consent_given",
+    "consent to pass details to the LA is needed (§4)",
+    lambda e: _case(e).consent_given,
+)
+REASON_GIVEN = Guard("reason_given", "a reason must be recorded", lambda e: bool(_reason(e)))
+FIRST_SESSION_DATE_GIVEN = Guard(
+    "first_session_date_given",
+    "a first-session date is needed, not before the referral was received",
+    _first_session_ok,
+)
+NO_FIRST_SESSION_EVER = Guard(
+    "no_first_session_date_ever_set",
+    "'not taken up' is only for when no first-session date was ever set (§8 i)",
+    lambda e: _case(e).first_session_date is None,
+)
+ATTENDED_A_SESSION = Guard(
+    "attended_a_session",
+    "'completed' needs at least one attended session (§8 i)",
+    lambda e: _case(e).attended_sessions > 0,
+)
+POLICE_NOTIFIED = Guard(
+    "police_notified",
+    "a case closes only after the police have been told the outcome (§8 i)",
+    lambda e: _case(e).police_notified,
+)
+LATER_DATE = Guard(
+    "extension_is_later",
+    "an extension must move the support deadline later (§4 footnote 14)",
+    _extension_ok,
+)
+NEW_LA = Guard("new_la_given", "a transfer needs a different LA", _transfer_ok)
+
+
+# After-callbacks keep the case's facts in step with the transition just made.
+def _note_first_session(event: EventData) -> None:
+    _case(event).first_session_date = event.kwargs["first_session_date"]
+
+
+def _note_transfer(event: EventData) -> None:
+    _case(event).la_code = str(event.kwargs["la_code"])
+
+
+def _note_extension(event: EventData) -> None:
+    _case(event).support_due = event.kwargs["until"]
+
+
+# The lifecycle, as data. Order matters only for the generated diagram.
+TRANSITIONS: list[dict[str, Any]] = [
+    {"trigger": "close_ineligible", "source": S.SCREENING, "dest": S.CLOSED_INELIGIBLE,
+     "conditions": [REASON_GIVEN]},
+    {"trigger": "refuse_consent", "source": S.SCREENING, "dest": S.CLOSED_NO_CONSENT},
+    {"trigger": "submit", "source": S.SCREENING, "dest": S.REFERRED,
+     "conditions": [HAS_LA, CONSENT_GIVEN]},
+    {"trigger": "accept", "source": S.REFERRED, "dest": S.ALLOCATED},
+    {"trigger": "set_first_session", "source": S.ALLOCATED, "dest": S.ENGAGED,
+     "conditions": [FIRST_SESSION_DATE_GIVEN], "after": _note_first_session},
+    {"trigger": "record_not_taken_up", "source": [S.REFERRED, S.ALLOCATED],
+     "dest": S.OUTCOME_NOT_TAKEN_UP, "conditions": [NO_FIRST_SESSION_EVER]},
+    {"trigger": "record_not_engaged", "source": S.ENGAGED, "dest": S.OUTCOME_NOT_ENGAGED},
+    {"trigger": "record_completed", "source": S.ENGAGED, "dest": S.OUTCOME_COMPLETED,
+     "conditions": [ATTENDED_A_SESSION]},
+    {"trigger": "close", "source": list(OUTCOME_STATES), "dest": S.CLOSED,
+     "conditions": [POLICE_NOTIFIED]},
+    {"trigger": "transfer", "source": list(OPEN_STATES), "dest": S.REFERRED,
+     "conditions": [NEW_LA, REASON_GIVEN], "after": _note_transfer},
+    {"trigger": "extend", "source": list(OPEN_STATES), "dest": None,  # internal: state stays
+     "conditions": [LATER_DATE, REASON_GIVEN], "after": _note_extension},
+    {"trigger": "withdraw", "source": list(OPEN_STATES), "dest": S.CLOSED_WITHDRAWN,
+     "conditions": [REASON_GIVEN]},
+]  # fmt: skip
+
+STATES: list[ReferralState] = list(ReferralState)
+
+
+@dataclass(frozen=True)
+class Transitioned:
+    """The audit event a transition produces; storage writes it in the same transaction."""
+
+    trigger: str
+    from_state: ReferralState
+    to_state: ReferralState
+    actor: str
+    at: datetime
+    reason: str
+    details: dict[str, str]
+
+
+def _build() -> Machine:
+    return Machine(
+        model=None,
+        states=STATES,
+        transitions=TRANSITIONS,
+        initial=S.SCREENING,
+        auto_transitions=False,
+        send_event=True,
+        model_attribute="state",
+    )
+
+
+_MACHINE = _build()
+
+
+def allowed_triggers(state: ReferralState) -> list[str]:
+    """Triggers that exist from `state`, in declaration order (guards not evaluated)."""
+    names = {t["trigger"] for t in TRANSITIONS if state in _sources(t)}
+    return [t for t in dict.fromkeys(t["trigger"] for t in TRANSITIONS) if t in names]
+
+
+def _sources(t: dict[str, Any]) -> list[ReferralState]:
+    src = t["source"]
+    return [src] if isinstance(src, ReferralState) else list(src)
+
+
+def _guards_for(trigger: str, state: ReferralState) -> list[Guard]:
+    for t in TRANSITIONS:
+        if t["trigger"] == trigger and state in _sources(t):
+            return list(t.get("conditions", []))
+    return []
+
+
+def fire(
+    case: Case,
+    trigger: str,
+    *,
+    actor: str,
+    at: datetime,
+    reason: str = "",
+    **params: Any,
+) -> Transitioned:
+    """Run `trigger` on `case` (mutating its state) and return the audit event.
+
+    Raises `LifecycleError` when the trigger does not exist from the current state or a guard
+    refuses; the case is unchanged then.
+    """
+    if at.tzinfo is None:
+        raise ValueError("transition time must be timezone-aware")
+    before = case.state
+    if trigger not in allowed_triggers(before):
+        allowed = ", ".join(allowed_triggers(before)) or "nothing (this is a final state)"
+        raise LifecycleError(
+            "not_allowed",
+            f"'{trigger}' is not allowed from '{before.value}'. Allowed: {allowed}.",
+        )
+    bound = _Bound(case)  # guards and callbacks act on `case` itself through it
+    _MACHINE.add_model(bound, initial=before)
+    try:
+        done = bound.trigger(trigger, reason=reason, **params)  # type: ignore[attr-defined]
+    except MachineError as exc:  # pragma: no cover - guarded by allowed_triggers above
+        raise LifecycleError("not_allowed", str(exc)) from exc
+    finally:
+        _MACHINE.remove_model(bound)
+    if not done:
+        event = EventData(None, None, _MACHINE, bound, (), {"reason": reason, **params})
+        failed = [g for g in _guards_for(trigger, before) if not g(event)]
+        rules = "; ".join(g.rule for g in failed)
+        raise LifecycleError(
+            failed[0].name if failed else "refused",
+            f"'{trigger}' refused from '{before.value}': {rules}.",
+        )
+    case.state = bound.state
+    return Transitioned(
+        trigger=trigger,
+        from_state=before,
+        to_state=case.state,
+        actor=actor,
+        at=at,
+        reason=reason.strip(),
+        details={k: str(v) for k, v in sorted(params.items())},
+    )

@@ -1,0 +1,61 @@
+"""The async engine and session factory for SQLite (default) or PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+
+
+def async_url(url: str | URL) -> URL:
+    """The same database with its asyncio driver (`postgresql://` -> `postgresql+asyncpg://`)."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend not in _ASYNC_DRIVERS:
+        raise ValueError(f"unsupported database '{backend}': use sqlite or postgresql")
+    return parsed.set(drivername=_ASYNC_DRIVERS[backend])
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
+    """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout on every connect."""
+    target = async_url(url)
+    engine = create_async_engine(target, **kwargs)
+    if target.get_backend_name() == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+class Database:
+    """One engine and its session factory, built once by the composition root."""
+
+    def __init__(self, url: str | URL, **engine_kwargs: Any) -> None:
+        self.url = async_url(url)
+        self.engine = create_engine(self.url, **engine_kwargs)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.url.get_backend_name() == "postgresql"
+
+    def session(self) -> AsyncSession:
+        return self.sessions()
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

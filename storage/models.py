@@ -1,0 +1,51 @@
+"""Every table, importable from one place (Alembic reads `Base.metadata` from here)."""
+
+from storage.base import Base
+from storage.models_cases import (
+    ContactAttempt,
+    DistanceMeasure,
+    ParentingSession,
+    PersonalDetails,
+    Referral,
+    SafeguardingConcern,
+    ScreeningAnswer,
+)
+from storage.models_ops import (
+    AuditEvent,
+    ButtonToken,
+    Dialogue,
+    Notification,
+    NudgeSent,
+    ProcessedUpdate,
+)
+from storage.models_people import (
+    EnrolmentFailure,
+    Invite,
+    LocalAuthority,
+    PoliceForce,
+    User,
+    UserLA,
+)
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "ButtonToken",
+    "ContactAttempt",
+    "Dialogue",
+    "DistanceMeasure",
+    "EnrolmentFailure",
+    "Invite",
+    "LocalAuthority",
+    "Notification",
+    "NudgeSent",
+    "ParentingSession",
+    "PersonalDetails",
+    "PoliceForce",
+    "ProcessedUpdate",
+    "Referral",
+    "SafeguardingConcern",
+    "ScreeningAnswer",
+    "User",
+    "UserLA",
+]

@@ -1,0 +1,160 @@
+"""A referral and what happens to it: screening answers, personal details, contacts, sessions."""
+
+from contextvars import ContextVar
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, validates
+
+from state_machine.lifecycle import ReferralState
+from storage.base import Base
+from storage.errors import StateWriteRefused
+
+# Set only by storage.lifecycle_store around the write of the state the machine chose.
+STATE_FROM_MACHINE: ContextVar[str | None] = ContextVar("state_from_machine", default=None)
+_INITIAL = ReferralState.SCREENING.value
+_STATES = ", ".join(f"'{s.value}'" for s in ReferralState)
+
+
+class Referral(Base):
+    """One individual referred for one offence. Its state changes only through the lifecycle."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (CheckConstraint(f"state IN ({_STATES})", name="state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    state: Mapped[str] = mapped_column(String(32), default=_INITIAL, index=True)
+    state_changed_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    oocd: Mapped[str | None] = mapped_column(String(32))  # community_resolution | cond._caution
+    force_code: Mapped[str | None] = mapped_column(ForeignKey("police_forces.code"))
+    la_code: Mapped[str | None] = mapped_column(ForeignKey("local_authorities.code"), index=True)
+    referring_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    yot: Mapped[bool] = mapped_column(default=False)
+    consent_given_at: Mapped[datetime | None]
+    received_at: Mapped[datetime | None]
+    first_session_due: Mapped[date | None]
+    support_due: Mapped[date | None]
+    extension_until: Mapped[date | None]
+    extension_reason: Mapped[str | None] = mapped_column(String(500))
+    allocated_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    first_session_date: Mapped[date | None]
+    session_language: Mapped[str | None] = mapped_column(String(16))  # en | cy | other | bsl
+    outcome: Mapped[str | None] = mapped_column(String(16))  # not_taken_up|not_engaged|completed
+    outcome_recorded_at: Mapped[datetime | None]
+    police_notified_at: Mapped[datetime | None]
+    closed_reason: Mapped[str | None] = mapped_column(String(500))
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
+
+    @validates("state")
+    def _only_the_lifecycle_sets_state(self, _key: str, value: str) -> str:
+        initial = self.id is None and value == ReferralState.SCREENING.value
+        if not initial and value != STATE_FROM_MACHINE.get():
+            raise StateWriteRefused("a referral's state changes only through the lifecycle machine")
+        return value
+
+    @property
+    def lifecycle_state(self) -> ReferralState:
+        return ReferralState(self.state)
+
+
+class PersonalDetails(Base):
+    """The individual's details, apart from the referral so they can be purged; encrypted."""
+
+    __tablename__ = "personal_details"
+
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE"), primary_key=True
+    )
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    recorded_at: Mapped[datetime]
+    purged_at: Mapped[datetime | None]
+
+
+class ScreeningAnswer(Base):
+    """One answer given during screening (eligibility facts, never personal details)."""
+
+    __tablename__ = "screening_answers"
+    __table_args__ = (UniqueConstraint("referral_id", "question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(JSON)
+    answered_at: Mapped[datetime]
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ContactAttempt(Base):
+    __tablename__ = "contact_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE"), index=True
+    )
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    attempted_at: Mapped[datetime]
+    method: Mapped[str] = mapped_column(String(16))  # phone | text | letter | email | visit
+    result: Mapped[str] = mapped_column(String(16))  # reached | no_answer | message_left | declined
+    recorded_at: Mapped[datetime]
+
+
+class ParentingSession(Base):
+    __tablename__ = "parenting_sessions"
+    __table_args__ = (
+        CheckConstraint("status IN ('planned', 'attended', 'missed', 'cancelled')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE"), index=True
+    )
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    held_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16))
+    welsh_medium: Mapped[bool] = mapped_column(default=False)
+    engagement: Mapped[str | None] = mapped_column(String(16))  # good | partial | poor
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    recorded_at: Mapped[datetime]
+
+
+class DistanceMeasure(Base):
+    """A distance-travelled measure (a standardised questionnaire at the start or the end)."""
+
+    __tablename__ = "distance_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE"), index=True
+    )
+    tool: Mapped[str] = mapped_column(String(64))
+    phase: Mapped[str] = mapped_column(String(8))  # start | end
+    score: Mapped[str] = mapped_column(String(32))
+    positive: Mapped[bool | None]
+    measured_on: Mapped[date]
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime]
+
+
+class SafeguardingConcern(Base):
+    __tablename__ = "safeguarding_concerns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE"), index=True
+    )
+    raised_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    raised_at: Mapped[datetime]
+    summary: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted; purged with details
+    action_taken: Mapped[str] = mapped_column(String(32))  # e.g. referred_to_social_services

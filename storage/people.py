@@ -1,0 +1,173 @@
+"""Users, invites and enrolment failures."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from state_machine.clock import Clock
+from storage.audit import AuditLog
+from storage.models import EnrolmentFailure, Invite, LocalAuthority, PoliceForce, User, UserLA
+
+
+def token_hash(token: str) -> str:
+    """Only this is stored: a leaked database does not leak usable invite links."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class PeopleRepository:
+    def __init__(self, session: AsyncSession, clock: Clock, audit: AuditLog) -> None:
+        self._session = session
+        self._clock = clock
+        self._audit = audit
+
+    async def by_telegram_id(self, telegram_id: int) -> User | None:
+        return await self._session.scalar(select(User).where(User.telegram_id == telegram_id))
+
+    async def get(self, user_id: int) -> User | None:
+        return await self._session.get(User, user_id)
+
+    async def all(self) -> Sequence[User]:
+        return (await self._session.scalars(select(User).order_by(User.id))).all()
+
+    async def find(self, query: str) -> Sequence[User]:
+        """Users whose Telegram id is `query` or whose name contains it (any case)."""
+        conditions: list[ColumnElement[bool]] = [User.display_name.ilike(f"%{query.strip()}%")]
+        if query.strip().isdigit():
+            conditions.append(User.telegram_id == int(query.strip()))
+        return (await self._session.scalars(select(User).where(or_(*conditions)))).all()
+
+    async def active_in_la(self, role: str, la_code: str) -> Sequence[User]:
+        rows = await self._session.scalars(
+            select(User)
+            .join(UserLA)
+            .where(User.role == role, User.active, User.telegram_id.is_not(None))
+            .where(UserLA.la_code == la_code)
+            .order_by(User.id)
+        )
+        return rows.all()
+
+    async def active_with_role(self, role: str) -> Sequence[User]:
+        rows = await self._session.scalars(
+            select(User)
+            .where(User.role == role, User.active, User.telegram_id.is_not(None))
+            .order_by(User.id)
+        )
+        return rows.all()
+
+    async def revoke(self, user: User, *, actor: str) -> None:
+        user.active = False
+        user.revoked_at = self._clock.now()
+        self._audit.record(actor, "user.revoked", details={"user_id": user.id, "role": user.role})
+
+    async def set_language(self, user: User, language: str) -> None:
+        user.language = language
+
+    async def local_authorities(self) -> Sequence[LocalAuthority]:
+        rows = await self._session.scalars(select(LocalAuthority).order_by(LocalAuthority.name_en))
+        return rows.all()
+
+    async def forces(self) -> Sequence[PoliceForce]:
+        return (await self._session.scalars(select(PoliceForce).order_by(PoliceForce.code))).all()
+
+    # Invites -----------------------------------------------------------------------------
+
+    async def add_invite(
+        self,
+        *,
+        token: str,
+        role: str,
+        display_name: str,
+        force_code: str | None,
+        la_codes: list[str],
+        national: bool,
+        expires_at: datetime,
+        actor: str,
+    ) -> Invite:
+        invite = Invite(
+            token_hash=token_hash(token),
+            role=role,
+            display_name=display_name,
+            force_code=force_code,
+            la_codes=sorted(la_codes),
+            national=national,
+            created_by=actor,
+            created_at=self._clock.now(),
+            expires_at=expires_at,
+        )
+        self._session.add(invite)
+        await self._session.flush()
+        self._audit.record(actor, "invite.created", details={"invite_id": invite.id, "role": role})
+        return invite
+
+    async def invite_for(self, token: str) -> Invite | None:
+        return await self._session.scalar(
+            select(Invite).where(Invite.token_hash == token_hash(token)).with_for_update()
+        )
+
+    async def enrol(
+        self, invite: Invite, *, telegram_id: int, language: str, existing: User | None
+    ) -> User:
+        """Bind a Telegram account to the invite's role and scope, using the invite up.
+
+        A revoked account given a new invite gets its new role and scope on the same row.
+        """
+        now = self._clock.now()
+        user = existing or User(telegram_id=telegram_id, created_at=now)
+        user.display_name = invite.display_name
+        user.role = invite.role
+        user.force_code = invite.force_code
+        user.national = invite.national
+        user.language = language
+        user.active, user.revoked_at = True, None
+        user.las = [UserLA(la_code=code) for code in invite.la_codes]
+        self._session.add(user)
+        await self._session.flush()
+        invite.used_at, invite.used_by_user_id = now, user.id
+        self._audit.record(
+            f"user:{user.id}", "user.enrolled", details={"invite_id": invite.id, "role": user.role}
+        )
+        return user
+
+    # Slowing down guessing ---------------------------------------------------------------
+
+    async def failure_record(self, telegram_id: int) -> EnrolmentFailure | None:
+        return await self._session.get(EnrolmentFailure, telegram_id)
+
+    async def note_failure(self, telegram_id: int) -> int:
+        row = await self._session.get(EnrolmentFailure, telegram_id)
+        now = self._clock.now()
+        if row is None:
+            row = EnrolmentFailure(telegram_id=telegram_id, failures=0, last_failure_at=now)
+            self._session.add(row)
+        row.failures += 1
+        row.last_failure_at = now
+        return row.failures
+
+    async def clear_failures(self, telegram_id: int) -> None:
+        row = await self._session.get(EnrolmentFailure, telegram_id)
+        if row is not None:
+            await self._session.delete(row)
+
+    async def console_user(
+        self, *, role: str, force_code: str | None, la_codes: list[str], national: bool
+    ) -> User:
+        """The user the console channel acts as: one per role and scope, with no Telegram id."""
+        scope = force_code or ("national" if national else ",".join(sorted(la_codes)))
+        name = f"Console {role} ({scope})" if scope else f"Console {role}"
+        user = await self._session.scalar(
+            select(User).where(User.telegram_id.is_(None), User.display_name == name)
+        )
+        if user is None:
+            user = User(
+                display_name=name, role=role, force_code=force_code, national=national,
+                created_at=self._clock.now(), las=[UserLA(la_code=c) for c in sorted(la_codes)],
+            )  # fmt: skip
+            self._session.add(user)
+            await self._session.flush()
+        user.active = True
+        return user

@@ -1,0 +1,169 @@
+"""Referrals: creation, look-up, screening answers and every state change (via the lifecycle)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from state_machine.clock import Clock
+from state_machine.deadlines import Deadlines
+from state_machine.lifecycle import Case, ReferralState, Transitioned, fire
+from state_machine.reference import new_reference
+from storage.audit import AuditLog
+from storage.errors import NotFound
+from storage.models import ParentingSession, Referral, ScreeningAnswer
+from storage.models_cases import STATE_FROM_MACHINE
+
+_OUTCOMES = {
+    ReferralState.OUTCOME_NOT_TAKEN_UP: "not_taken_up",
+    ReferralState.OUTCOME_NOT_ENGAGED: "not_engaged",
+    ReferralState.OUTCOME_COMPLETED: "completed",
+}
+
+
+class ReferralRepository:
+    def __init__(self, session: AsyncSession, clock: Clock, tz: ZoneInfo, audit: AuditLog) -> None:
+        self._session = session
+        self._clock = clock
+        self._tz = tz
+        self._audit = audit
+
+    async def start_screening(
+        self, *, actor: str, officer_id: int | None, force_code: str | None, yot: bool = False
+    ) -> Referral:
+        """A new referral in `screening`, with a fresh random reference."""
+        now = self._clock.now()
+        for _ in range(8):  # a clash is a one-in-millions event; retry rather than fail
+            referral = Referral(
+                reference=new_reference(secrets.choice),
+                state_changed_at=now,
+                created_at=now,
+                force_code=force_code,
+                referring_officer_id=officer_id,
+                yot=yot,
+            )
+            try:
+                async with self._session.begin_nested():
+                    self._session.add(referral)
+            except IntegrityError:
+                continue
+            self._audit.record(actor, "referral.created", referral_id=referral.id)
+            return referral
+        raise RuntimeError("could not find a free referral reference")
+
+    async def get(self, reference: str) -> Referral:
+        referral = await self._session.scalar(
+            select(Referral).where(Referral.reference == reference)
+        )
+        if referral is None:
+            raise NotFound("referral_not_found", f"no referral {reference}")
+        return referral
+
+    async def get_by_id(self, referral_id: int) -> Referral:
+        referral = await self._session.get(Referral, referral_id)
+        if referral is None:
+            raise NotFound("referral_not_found", f"no referral #{referral_id}")
+        return referral
+
+    async def record_answer(
+        self, referral: Referral, question: str, value: Any, *, by: int | None
+    ) -> None:
+        """Store (or replace) one screening answer."""
+        existing = await self._session.scalar(
+            select(ScreeningAnswer).where(
+                ScreeningAnswer.referral_id == referral.id, ScreeningAnswer.question == question
+            )
+        )
+        now = self._clock.now()
+        if existing is None:
+            self._session.add(
+                ScreeningAnswer(
+                    referral_id=referral.id,
+                    question=question,
+                    value=value,
+                    answered_at=now,
+                    answered_by=by,
+                )
+            )
+        else:
+            existing.value, existing.answered_at, existing.answered_by = value, now, by
+
+    async def answers(self, referral: Referral) -> dict[str, Any]:
+        rows = await self._session.scalars(
+            select(ScreeningAnswer).where(ScreeningAnswer.referral_id == referral.id)
+        )
+        return {row.question: row.value for row in rows}
+
+    async def case_of(self, referral: Referral) -> Case:
+        """What the lifecycle guards need, read from the referral and its sessions."""
+        attended = await self._session.scalar(
+            select(func.count())
+            .select_from(ParentingSession)
+            .where(ParentingSession.referral_id == referral.id)
+            .where(ParentingSession.status == "attended")
+        )
+        received = referral.received_at
+        return Case(
+            state=referral.lifecycle_state,
+            la_code=referral.la_code,
+            consent_given=referral.consent_given_at is not None,
+            received_on=received.astimezone(self._tz).date() if received else None,
+            first_session_date=referral.first_session_date,
+            attended_sessions=int(attended or 0),
+            police_notified=referral.police_notified_at is not None,
+            support_due=referral.support_due,
+        )
+
+    async def transition(
+        self, referral: Referral, trigger: str, *, actor: str, reason: str = "", **params: Any
+    ) -> Transitioned:
+        """Run one lifecycle trigger and write the new state and its audit event together.
+
+        The row is locked first (PostgreSQL `SELECT ... FOR UPDATE`; SQLite serialises writers),
+        so two people acting on one referral at once cannot both move it.
+        """
+        await self._session.flush()  # a refresh would otherwise drop unsaved screening edits
+        await self._session.refresh(referral, with_for_update=True)
+        case = await self.case_of(referral)
+        now = self._clock.now()
+        change = fire(case, trigger, actor=actor, at=now, reason=reason, **params)
+        self._apply(referral, change, case, params)
+        await self._session.flush()
+        self._audit.record_transition(referral.id, change)
+        return change
+
+    def _apply(
+        self, referral: Referral, change: Transitioned, case: Case, params: dict[str, Any]
+    ) -> None:
+        now = change.at
+        if change.trigger == "submit":
+            deadlines = Deadlines.compute(now, self._tz)
+            referral.received_at = now
+            referral.first_session_due = deadlines.first_session_date_due
+            referral.support_due = deadlines.support_due
+        elif change.trigger == "accept":
+            referral.allocated_worker_id = params.get("worker_id")
+        elif change.trigger == "transfer":
+            referral.allocated_worker_id = None
+        elif change.trigger == "extend":
+            referral.extension_until = referral.support_due = case.support_due
+            referral.extension_reason = change.reason
+        if change.to_state in _OUTCOMES:
+            referral.outcome = _OUTCOMES[change.to_state]
+            referral.outcome_recorded_at = now
+        if change.trigger in {"close_ineligible", "withdraw", "refuse_consent"}:
+            referral.closed_reason = change.reason or None
+        referral.la_code = case.la_code
+        referral.first_session_date = case.first_session_date
+        if change.to_state is not change.from_state:
+            token = STATE_FROM_MACHINE.set(change.to_state.value)
+            try:
+                referral.state = change.to_state.value
+            finally:
+                STATE_FROM_MACHINE.reset(token)
+            referral.state_changed_at = now

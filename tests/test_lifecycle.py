@@ -1,0 +1,171 @@
+"""The referral lifecycle: what may happen to a referral, and what the guidance forbids."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from state_machine.diagram import lifecycle_markdown
+from state_machine.errors import LifecycleError
+from state_machine.lifecycle import (
+    FINAL_STATES,
+    Case,
+    ReferralState,
+    allowed_triggers,
+    fire,
+)
+
+S = ReferralState
+AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "lifecycle.md"
+
+
+def go(case: Case, trigger: str, **params: object) -> ReferralState:
+    fire(case, trigger, actor="user:1", at=AT, **params)  # type: ignore[arg-type]
+    return case.state
+
+
+def referred(**facts: object) -> Case:
+    return Case(state=S.REFERRED, la_code="cardiff", consent_given=True, **facts)  # type: ignore[arg-type]
+
+
+def test_a_screened_referral_with_consent_and_an_la_is_submitted() -> None:
+    case = Case(state=S.SCREENING, la_code="cardiff", consent_given=True)
+    assert go(case, "submit") is S.REFERRED
+
+
+def test_a_referral_cannot_be_submitted_without_consent() -> None:
+    case = Case(state=S.SCREENING, la_code="cardiff", consent_given=False)
+    with pytest.raises(LifecycleError, match="consent") as err:
+        go(case, "submit")
+    assert err.value.code == "consent_given"
+    assert case.state is S.SCREENING
+
+
+def test_a_referral_cannot_be_submitted_without_the_la_of_residence() -> None:
+    case = Case(state=S.SCREENING, la_code=None, consent_given=True)
+    with pytest.raises(LifecycleError, match="LA where the individual lives"):
+        go(case, "submit")
+
+
+def test_ineligible_screening_closes_only_with_a_reason() -> None:
+    case = Case(state=S.SCREENING)
+    with pytest.raises(LifecycleError, match="reason"):
+        go(case, "close_ineligible")
+    assert go(case, "close_ineligible", reason="gravity score 3 (§3)") is S.CLOSED_INELIGIBLE
+
+
+def test_refused_consent_closes_the_screening() -> None:
+    assert go(Case(state=S.SCREENING), "refuse_consent") is S.CLOSED_NO_CONSENT
+
+
+def test_not_taken_up_only_when_no_first_session_date_was_ever_set() -> None:
+    assert go(referred(), "record_not_taken_up") is S.OUTCOME_NOT_TAKEN_UP
+    once_set = referred(first_session_date=date(2026, 12, 1))
+    once_set.state = S.ALLOCATED
+    with pytest.raises(LifecycleError, match="no first-session date was ever set") as err:
+        go(once_set, "record_not_taken_up")
+    assert err.value.code == "no_first_session_date_ever_set"
+
+
+def test_completed_needs_at_least_one_attended_session() -> None:
+    case = referred()
+    go(case, "accept")
+    go(case, "set_first_session", first_session_date=date(2026, 12, 1))
+    with pytest.raises(LifecycleError, match="at least one attended session"):
+        go(case, "record_completed")
+    case.attended_sessions = 1
+    assert go(case, "record_completed") is S.OUTCOME_COMPLETED
+
+
+def test_setting_the_first_session_date_is_remembered_for_later_guards() -> None:
+    case = referred(received_on=date(2026, 11, 23))
+    go(case, "accept")
+    assert go(case, "set_first_session", first_session_date=date(2026, 12, 1)) is S.ENGAGED
+    assert case.first_session_date == date(2026, 12, 1)
+
+
+def test_a_first_session_date_before_the_referral_was_received_is_refused() -> None:
+    case = referred(received_on=date(2026, 11, 23))
+    go(case, "accept")
+    with pytest.raises(LifecycleError, match="not before the referral was received"):
+        go(case, "set_first_session", first_session_date=date(2026, 11, 1))
+    with pytest.raises(LifecycleError):
+        go(case, "set_first_session")
+
+
+def test_a_case_closes_only_after_police_were_notified() -> None:
+    case = referred()
+    go(case, "record_not_taken_up")
+    with pytest.raises(LifecycleError, match="police have been told"):
+        go(case, "close")
+    case.police_notified = True
+    assert go(case, "close") is S.CLOSED
+
+
+def test_an_extension_must_move_the_deadline_later_and_give_a_reason() -> None:
+    case = referred(support_due=date(2027, 2, 23))
+    with pytest.raises(LifecycleError, match="later"):
+        go(case, "extend", until=date(2027, 2, 1), reason="engaging well")
+    with pytest.raises(LifecycleError, match="reason"):
+        go(case, "extend", until=date(2027, 3, 23))
+    assert go(case, "extend", until=date(2027, 3, 23), reason="engaging well") is S.REFERRED
+    assert case.support_due == date(2027, 3, 23)
+
+
+def test_a_transfer_goes_back_to_referred_in_the_new_la() -> None:
+    case = referred()
+    go(case, "accept")
+    with pytest.raises(LifecycleError, match="different LA"):
+        go(case, "transfer", la_code="cardiff", reason="moved")
+    assert go(case, "transfer", la_code="newport", reason="moved house") is S.REFERRED
+    assert case.la_code == "newport"
+
+
+def test_withdrawal_from_any_open_state_needs_a_reason() -> None:
+    for state in (S.REFERRED, S.ALLOCATED, S.ENGAGED):
+        case = referred()
+        case.state = state
+        with pytest.raises(LifecycleError):
+            go(case, "withdraw")
+        assert go(case, "withdraw", reason="police withdrew the disposal") is S.CLOSED_WITHDRAWN
+
+
+def test_an_invalid_transition_says_what_is_allowed() -> None:
+    case = referred()
+    with pytest.raises(LifecycleError) as err:
+        go(case, "record_completed")
+    message = str(err.value)
+    assert "'record_completed' is not allowed from 'referred'" in message
+    assert "accept" in message and "withdraw" in message
+    assert err.value.code == "not_allowed"
+
+
+@pytest.mark.parametrize("state", FINAL_STATES)
+def test_nothing_happens_to_a_closed_referral(state: ReferralState) -> None:
+    assert allowed_triggers(state) == []
+    with pytest.raises(LifecycleError, match="final state"):
+        go(Case(state=state), "withdraw", reason="x")
+
+
+def test_a_transition_reports_its_audit_event() -> None:
+    case = referred(support_due=date(2027, 2, 23))
+    change = fire(
+        case, "extend", actor="user:7", at=AT, reason="more sessions", until=date(2027, 3, 1)
+    )
+    assert (change.from_state, change.to_state) == (S.REFERRED, S.REFERRED)
+    assert (change.actor, change.at, change.reason) == ("user:7", AT, "more sessions")
+    assert change.details == {"until": "2027-03-01"}
+
+
+def test_a_naive_time_is_refused() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        fire(referred(), "accept", actor="user:1", at=datetime(2026, 11, 23, 10, 0))  # noqa: DTZ001
+
+
+def test_the_committed_diagram_matches_the_lifecycle_data() -> None:
+    assert DOCS.read_text(encoding="utf-8") == lifecycle_markdown(), (
+        "docs/lifecycle.md is stale: run `.venv/bin/oocps diagram`"
+    )
