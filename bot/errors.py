@@ -23,9 +23,11 @@ def incident_code() -> str:
 
 
 def describe(exc: BaseException) -> str:
-    """Type and frames only (no message text, no local values)."""
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    return f"{type(exc).__module__}.{type(exc).__qualname__}\n{frames}"
+    """Type and where (file, line, function) only: no message, no source line, no values."""
+    frames = [
+        f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__)
+    ]
+    return "\n".join([f"{type(exc).__module__}.{type(exc).__qualname__}", *frames])
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -34,13 +36,14 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("incident %s: %s", code, describe(exc) if exc else "unknown error")
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    actor = getattr(context, "actor", None)
-    text = (
-        t(actor.language, "error.incident", code=code)
-        if actor
-        else both("error.incident", code=code)
-    )
     try:
+        # PTB gives the error handler a fresh context, so the user is looked up again.
+        user = update.effective_user
+        actor = await context.deps.assistant.identify(user.id) if user else None
+        if actor is not None:
+            text = t(actor.language, "error.incident", code=code)
+        else:
+            text = both("error.incident", code=code)
         if update.callback_query is not None:
             await update.callback_query.answer()
         await context.bot.send_message(update.effective_chat.id, text)

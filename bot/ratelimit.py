@@ -78,8 +78,8 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             except RetryAfter as exc:
                 if attempt == retries:
                     raise
-                pause = exc.retry_after
-                seconds = pause if isinstance(pause, int | float) else pause.total_seconds()
+                # As PTB's own limiter does: the public attribute's type is being changed.
+                seconds = exc._retry_after.total_seconds()
                 log.warning("429 on %s: pausing all calls for %.1f s", endpoint, seconds)
                 self._open.clear()
                 try:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 from urllib.parse import urlparse
 
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import BotApp, build_application
 from bot.clock import SystemClock
 from bot.logs import configure
 from bot.settings import Settings
@@ -23,10 +24,8 @@ log = logging.getLogger(__name__)
 def make_storage(settings: Settings) -> Storage:
     key = settings.encryption_key
     assert key is not None
-    return Storage(
-        Database(settings.database_url), SystemClock(), FieldCipher(key.get_secret_value()),
-        settings.tz,
-    )  # fmt: skip
+    cipher = FieldCipher(key.get_secret_value())
+    return Storage(Database(settings.database_url), SystemClock(), cipher, settings.tz)
 
 
 async def _upgrade(storage: Storage) -> None:
@@ -38,21 +37,24 @@ def run(settings: Settings) -> int:
     configure(settings.log_level)
     storage = make_storage(settings)
     asyncio.run(_upgrade(storage))
-    app = build_application(settings, storage)
+    serve(build_application(settings, storage), settings)
+    return 0
+
+
+def serve(app: BotApp, settings: Settings, **run_options: Any) -> None:
+    """Long polling, or PTB's webhook server when WEBHOOK_URL is set; blocks until stopped."""
     if settings.webhook_url:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        log.info(
-            "starting in webhook mode on %s:%d", settings.webhook_listen, settings.webhook_port
-        )
+        log.info("webhook mode on %s:%d", settings.webhook_listen, settings.webhook_port)
         app.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
             url_path=urlparse(settings.webhook_url).path.lstrip("/"),
             webhook_url=settings.webhook_url,
             secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=Update.ALL_TYPES,  # else Telegram keeps an older filter (§9)
+            **run_options,
         )
     else:
-        log.info("starting in polling mode")
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
+        log.info("polling mode")
+        app.run_polling(allowed_updates=Update.ALL_TYPES, **run_options)

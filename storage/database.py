@@ -47,12 +47,17 @@ class Database:
 
     def __init__(self, url: str | URL, **engine_kwargs: Any) -> None:
         self.url = async_url(url)
+        self._engine_kwargs = engine_kwargs
         self.engine = create_engine(self.url, **engine_kwargs)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
     def is_postgresql(self) -> bool:
         return self.url.get_backend_name() == "postgresql"
+
+    def clone(self) -> Database:
+        """Another engine on the same database (e.g. for another thread's event loop)."""
+        return Database(self.url, **self._engine_kwargs)
 
     def session(self) -> AsyncSession:
         return self.sessions()

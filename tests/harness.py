@@ -1,0 +1,89 @@
+"""Run the real bot (`oocps run`'s Application) in its own thread against the fake Bot API.
+
+`run_polling()`/`run_webhook()` own their event loop, as in production, so the bot gets a
+thread and a loop of its own, and its own engine on the test's database. The test's loop
+keeps the fake server and the simulated users. Everything between them is real HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from bot.app import BotApp, build_application
+from bot.runner import serve
+from bot.settings import Settings, load_settings
+from storage.uow import Storage
+from tests.conftest import TEST_KEY
+from tests.fakeapi import FakeBotApi
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class BotThread:
+    def __init__(self, app: BotApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.loop = asyncio.new_event_loop()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._main, name="bot", daemon=True)
+
+    def _main(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            serve(self.app, self.settings, stop_signals=None, close_loop=False)
+        except BaseException as exc:  # reported to the test on stop
+            self.error = exc
+        finally:
+            self.loop.close()
+
+    async def wait_running(self, timeout: float = 10) -> None:  # noqa: ASYNC109
+        async with asyncio.timeout(timeout):
+            while not self.app.running:
+                if not self.thread.is_alive():
+                    raise RuntimeError(f"the bot stopped while starting: {self.error!r}")
+                await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        if self.thread.is_alive():
+            self.loop.call_soon_threadsafe(self.app.stop_running)
+            await asyncio.to_thread(self.thread.join, 15)
+        if self.error is not None:
+            raise self.error
+
+
+@asynccontextmanager
+async def running_bot(
+    storage: Storage, api: FakeBotApi, *, webhook_secret: str | None = None
+) -> AsyncIterator[BotApp]:
+    """The bot running against `api` until the block ends (webhook mode with a secret)."""
+    env: dict[str, Any] = {
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "OOCPS_ENCRYPTION_KEY": TEST_KEY,
+    }
+    if webhook_secret is not None:
+        port = free_port()
+        env |= {
+            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+            "WEBHOOK_SECRET": webhook_secret,
+            "WEBHOOK_PORT": port,
+        }
+    settings = load_settings(**env)
+    bot_storage = Storage(storage.db.clone(), storage.clock, storage.cipher, storage.tz)
+    runner = BotThread(build_application(settings, bot_storage), settings)
+    runner.thread.start()
+    try:
+        await runner.wait_running()
+        yield runner.app
+    finally:
+        await runner.stop()
