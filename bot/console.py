@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from conversations.access import Actor
 from conversations.assistant import Assistant
 from conversations.enrolment import InviteSpec, check_scope
+from conversations.i18n import t
 from conversations.reply import Button, Outcome
 from storage.uow import Storage
 
@@ -27,7 +28,7 @@ async def console_actor(storage: Storage, spec: InviteSpec, language: str) -> Ac
         return Actor.of(user)
 
 
-def render(outcome: Outcome, say: Say) -> list[Button]:
+def render(outcome: Outcome, say: Say, lang: str) -> list[Button]:
     """Print the replies; return the buttons of the last keyboard shown, in number order."""
     buttons: list[Button] = []
     for reply in outcome.replies:
@@ -37,14 +38,13 @@ def render(outcome: Outcome, say: Say) -> list[Button]:
             for number, b in enumerate(buttons, start=1):
                 say(f"  [{number}] {b.label}")
     for notice in outcome.notices:
-        say(f"(sent to Telegram user {notice.telegram_id}) {notice.reply.text}")
+        say(t(lang, "console.notice", telegram_id=notice.telegram_id, text=notice.reply.text))
     return buttons
 
 
 async def run_console(assistant: Assistant, actor: Actor, ask: Ask, say: Say) -> None:
-    say(f"Console as {actor.name}. Type a message or /command; a number presses a button; "
-        "/quit leaves.")  # fmt: skip
-    buttons = render(await assistant.command(actor, "help"), say)
+    say(t(actor.language, "console.intro", name=actor.name))
+    buttons = render(await assistant.command(actor, "help"), say, actor.language)
     while True:
         line = await ask("> ")
         if line is None or line.strip().lower() in QUIT:
@@ -55,7 +55,7 @@ async def run_console(assistant: Assistant, actor: Actor, ask: Ask, say: Say) ->
         if line.isdigit() and buttons:
             number = int(line)
             if not 1 <= number <= len(buttons):
-                say(f"Choose a number from 1 to {len(buttons)}.")
+                say(t(actor.language, "console.pick_number", count=len(buttons)))
                 continue
             outcome = await assistant.press(actor, buttons[number - 1].token)
         elif line.startswith("/"):
@@ -64,7 +64,7 @@ async def run_console(assistant: Assistant, actor: Actor, ask: Ask, say: Say) ->
         else:
             outcome = await assistant.text(actor, line)
         actor = await assistant.identify_actor(actor.user_id) or actor  # language may change
-        shown = render(outcome, say)
+        shown = render(outcome, say, actor.language)
         buttons = shown or buttons
 
 

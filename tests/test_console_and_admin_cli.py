@@ -1,0 +1,126 @@
+"""The console channel and the enrolment commands, as an administrator would use them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.admin_cli import list_users, parse_duration, revoke
+from bot.cli import main
+from bot.console import console_actor, run_console
+from conversations.assistant import Assistant
+from conversations.enrolment import InviteError, InviteSpec, create_invite
+from conversations.i18n import t
+from storage.uow import Storage
+from tests.conftest import TEST_KEY
+
+
+class Terminal:
+    """Types the given lines at the console's prompt and keeps what it printed."""
+
+    def __init__(self, *lines: str) -> None:
+        self._lines: Iterator[str] = iter(lines)
+        self.shown: list[str] = []
+
+    async def ask(self, _prompt: str) -> str | None:
+        return next(self._lines, None)
+
+    def say(self, text: str) -> None:
+        self.shown.append(text)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.shown)
+
+
+async def test_the_console_runs_the_same_conversations_with_numbered_buttons(
+    storage: Storage,
+) -> None:
+    actor = await console_actor(storage, InviteSpec("admin", "Console"), "en")
+    term = Terminal("/language", "2", "/whoami", "/invite", "9", "4", "/quit")
+    await run_console(Assistant(storage, "oocps_bot"), actor, term.ask, term.say)
+    assert t("en", "help.admin") in term.text
+    assert "  [1] English" in term.text and "  [2] Cymraeg" in term.text
+    assert t("cy", "language.set") in term.text
+    assert "Rôl: gweinyddwr" in term.text  # the console follows the language switch
+    assert t("cy", "console.pick_number", count=5) in term.text
+    assert t("cy", "invite.ask_las") in term.text  # 4 = parenting worker, in Welsh
+
+
+async def test_a_console_user_keeps_its_scope_and_is_not_a_telegram_account(
+    storage: Storage,
+) -> None:
+    spec = InviteSpec("worker", "Console", la_codes=("cardiff",))
+    first = await console_actor(storage, spec, "en")
+    again = await console_actor(storage, spec, "cy")
+    assert first.user_id == again.user_id and again.language == "cy"
+    assert first.telegram_id is None and first.la_codes == ("cardiff",)
+
+
+@pytest.mark.parametrize(
+    ("spec", "says"),
+    [
+        (InviteSpec("worker", "W"), "at least one LA"),
+        (InviteSpec("worker", "W", la_codes=("atlantis",)), "unknown local authority"),
+        (InviteSpec("police", "P"), "needs one force"),
+        (InviteSpec("police", "P", force_code="south-wales", la_codes=("cardiff",)), "one force"),
+        (InviteSpec("admin", "A", force_code="gwent"), "no force or LA"),
+        (InviteSpec("manager", "M", la_codes=("cardiff",), national=True), "give no LA"),
+        (InviteSpec("chief", "C"), "unknown role"),
+        (InviteSpec("worker", " ", la_codes=("cardiff",)), "a name"),
+    ],
+)
+async def test_an_invite_must_fit_its_role(storage: Storage, spec: InviteSpec, says: str) -> None:
+    with pytest.raises(InviteError, match=says):
+        await create_invite(storage, spec, actor="test")
+
+
+def test_durations_are_read_as_people_write_them() -> None:
+    assert parse_duration("72h").total_seconds() == 72 * 3600
+    assert parse_duration("7d").days == 7 and parse_duration("30m").seconds == 1800
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration("soon")
+
+
+async def test_users_are_listed_and_revoked_by_telegram_id_or_name(storage: Storage) -> None:
+    tokens = [
+        await create_invite(storage, InviteSpec("police", name, "gwent"), actor="t")
+        for name in ["Ann Evans", "Ann Jones"]
+    ]
+    async with storage.unit_of_work() as uow:
+        for n, token in enumerate(tokens):
+            invite = await uow.people.invite_for(token)
+            assert invite is not None
+            await uow.people.enrol(invite, telegram_id=500 + n, language="en", existing=None)
+    listing = await list_users(storage)
+    assert "Ann Evans" in listing and "gwent" in listing and "active" in listing
+    done, message = await revoke(storage, "Ann")
+    assert not done and "more than one" in message
+    assert (await revoke(storage, "501"))[0]
+    assert "revoked" in await list_users(storage)
+    assert not (await revoke(storage, "501"))[0]  # already revoked: nothing matches
+
+
+def test_the_invite_command_prints_a_single_use_link(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in [n for n in os.environ if n.startswith(("TELEGRAM_", "OOCPS_", "DATABASE_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("OOCPS_ENCRYPTION_KEY", TEST_KEY)
+    argv = ["invite", "--role", "worker", "--la", "cardiff", "--la", "newport"]
+    assert main([*argv, "--bot-username", "oocps_bot"]) == 0
+    out = capsys.readouterr().out
+    link = next(line for line in out.splitlines() if line.startswith("https://t.me/"))
+    token = link.split("?start=", 1)[1]
+    assert link == f"https://t.me/oocps_bot?start={token}"
+    assert 1 <= len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()
+    assert f"token: {token}" in out
+    assert main(["invite", "--role", "worker", "--bot-username", "b"]) == 2
+    assert "at least one LA" in capsys.readouterr().err
+    assert main(["users", "list"]) == 0
+    assert "no users yet" in capsys.readouterr().out
