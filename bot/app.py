@@ -29,7 +29,9 @@ BotApp = Application[Any, BotContext, Any, Any, Any, Any]
 COMMANDS = sorted({name for names in ROLE_COMMANDS.values() for name in names})
 
 
-def build_application(settings: Settings, storage: Storage) -> BotApp:
+def build_application(
+    settings: Settings, storage: Storage, rate_limiter: TelegramRateLimiter | None = None
+) -> BotApp:
     token = settings.telegram_bot_token
     assert token is not None
     app: BotApp = (
@@ -38,7 +40,7 @@ def build_application(settings: Settings, storage: Storage) -> BotApp:
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.base_file_url)  # not derived by PTB (DESIGN.md §9)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(TelegramRateLimiter())
+        .rate_limiter(rate_limiter or TelegramRateLimiter())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

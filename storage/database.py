@@ -30,6 +30,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # With WAL, NORMAL cannot corrupt the database; a power cut may lose the last commit.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

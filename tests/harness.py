@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.app import BotApp, build_application
+from bot.ratelimit import TelegramRateLimiter
 from bot.runner import serve
 from bot.settings import Settings, load_settings
 from storage.uow import Storage
@@ -63,7 +64,11 @@ class BotThread:
 
 @asynccontextmanager
 async def running_bot(
-    storage: Storage, api: FakeBotApi, *, webhook_secret: str | None = None
+    storage: Storage,
+    api: FakeBotApi,
+    *,
+    webhook_secret: str | None = None,
+    rate_limiter: TelegramRateLimiter | None = None,
 ) -> AsyncIterator[BotApp]:
     """The bot running against `api` until the block ends (webhook mode with a secret)."""
     env: dict[str, Any] = {
@@ -80,7 +85,7 @@ async def running_bot(
         }
     settings = load_settings(**env)
     bot_storage = Storage(storage.db.clone(), storage.clock, storage.cipher, storage.tz)
-    runner = BotThread(build_application(settings, bot_storage), settings)
+    runner = BotThread(build_application(settings, bot_storage, rate_limiter), settings)
     runner.thread.start()
     try:
         await runner.wait_running()
