@@ -47,9 +47,8 @@ def build_application(
     )
     app.bot_data["storage"] = storage
 
-    # Group -2: the same update twice is handled once.
-    app.add_handler(TypeHandler(Update, handlers.drop_repeats), group=-2)
-    # Group -1: private chats and enrolled users only (strangers hear one polite message).
+    # Group -1: private chats, each update once, enrolled users only (strangers hear one
+    # polite message and nothing else).
     app.add_handler(TypeHandler(Update, handlers.gate), group=-1)
     # Group 0: what people do.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE  # edits are not new input

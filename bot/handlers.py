@@ -10,27 +10,20 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
 from bot.send import send
-from storage.updates import claim_update
 
 log = logging.getLogger(__name__)
 
 
-async def drop_repeats(update: Update, context: BotContext) -> None:
-    """An update Telegram delivers again (same update_id) is acted on once, even after restarts."""
-    storage = context.deps.storage
-    async with storage.unit_of_work() as uow:
-        first = await claim_update(uow.session, update.update_id, storage.clock.now())
-    if not first:
-        log.info("update %d already handled: ignored", update.update_id)
-        raise ApplicationHandlerStop
-
-
 async def gate(update: Update, context: BotContext) -> None:
-    """Only private chats, and only enrolled users, get past here (`/start` may enrol)."""
+    """Private chats only; an update delivered again (same update_id) is acted on once, even
+    after a restart; and only enrolled users get further (`/start` may enrol)."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None or chat.type != ChatType.PRIVATE:
         raise ApplicationHandlerStop
-    context.actor = await context.deps.assistant.identify(user.id)
+    first, context.actor = await context.deps.assistant.receive(update.update_id, user.id)
+    if not first:
+        log.info("update %d already handled: ignored", update.update_id)
+        raise ApplicationHandlerStop
     if context.actor is not None or _is_start(update):
         return
     if update.callback_query is not None:

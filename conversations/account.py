@@ -15,11 +15,10 @@ async def scope_text(uow: UnitOfWork, actor: Actor) -> str:
         return t(lang, "scope.national")
     if actor.force_code:
         forces = {f.code: f for f in await uow.people.forces()}
-        force = forces[actor.force_code]
-        return force.name_cy if lang == "cy" else force.name_en
+        return forces[actor.force_code].name(lang)
     if actor.la_codes:
         las = {la.code: la for la in await uow.people.local_authorities()}
-        names = [las[c].name_cy if lang == "cy" else las[c].name_en for c in actor.la_codes]
+        names = [las[c].name(lang) for c in actor.la_codes]
         return ", ".join(sorted(names))
     return t(lang, "scope.none")
 

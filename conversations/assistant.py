@@ -12,6 +12,7 @@ from conversations.enrolment import Enrolment
 from conversations.i18n import both, t
 from conversations.reply import Outcome, Reply
 from storage.uow import Storage, UnitOfWork
+from storage.updates import claim_update
 
 MAX_TEXT = 4000  # one Telegram message; anything longer is refused, not cut
 
@@ -21,6 +22,14 @@ class Assistant:
         self.storage = storage
         self.bot_username = bot_username
         self.enrolment = Enrolment(storage)
+
+    async def receive(self, delivery_id: int, telegram_id: int) -> tuple[bool, Actor | None]:
+        """Claim a delivery (False if it was seen before) and say who sent it, in one go."""
+        async with self.storage.unit_of_work() as uow:
+            if not await claim_update(uow.session, delivery_id, uow.clock.now()):
+                return False, None
+            user = await uow.people.by_telegram_id(telegram_id)
+            return True, Actor.of(user) if user is not None and user.active else None
 
     async def identify(self, telegram_id: int) -> Actor | None:
         """The enrolled, active user behind a Telegram account, or None for anyone else."""

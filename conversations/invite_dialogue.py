@@ -87,10 +87,7 @@ async def on_text(uow: UnitOfWork, actor: Actor, dialogue: Dialogue, text: str) 
 async def _ask_force(uow: UnitOfWork, actor: Actor) -> Reply:
     lang = actor.language
     forces = await uow.people.forces()
-    choices = [
-        button(uow, actor, f.name_cy if lang == "cy" else f.name_en, "invite.force", force=f.code)
-        for f in forces
-    ]
+    choices = [button(uow, actor, f.name(lang), "invite.force", force=f.code) for f in forces]
     return Reply(t(lang, "invite.ask_force"), buttons=rows(choices, 1), edit=True)
 
 
@@ -99,7 +96,7 @@ async def _ask_las(uow: UnitOfWork, actor: Actor, dialogue: Dialogue) -> Reply:
     chosen = set(dialogue.answers.get("las", []))
     choices = []
     for la in await uow.people.local_authorities():
-        name = la.name_cy if lang == "cy" else la.name_en
+        name = la.name(lang)
         label = f"✓ {name}" if la.code in chosen else name
         choices.append(button(uow, actor, label, "invite.la", la=la.code))
     keyboard: Keyboard = rows(choices)

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
 from storage.audit import AuditLog
-from storage.models import EnrolmentFailure, Invite, LocalAuthority, PoliceForce, User, UserLA
+from storage.models import EnrolmentFailure, Invite, User, UserLA
+from storage.reference import Place, ReferenceData
 
 
 def token_hash(token: str) -> str:
@@ -20,8 +21,11 @@ def token_hash(token: str) -> str:
 
 
 class PeopleRepository:
-    def __init__(self, session: AsyncSession, clock: Clock, audit: AuditLog) -> None:
+    def __init__(
+        self, session: AsyncSession, clock: Clock, audit: AuditLog, reference: ReferenceData
+    ) -> None:
         self._session = session
+        self._reference = reference
         self._clock = clock
         self._audit = audit
 
@@ -67,12 +71,11 @@ class PeopleRepository:
     async def set_language(self, user: User, language: str) -> None:
         user.language = language
 
-    async def local_authorities(self) -> Sequence[LocalAuthority]:
-        rows = await self._session.scalars(select(LocalAuthority).order_by(LocalAuthority.name_en))
-        return rows.all()
+    async def local_authorities(self) -> tuple[Place, ...]:
+        return await self._reference.local_authorities(self._session)
 
-    async def forces(self) -> Sequence[PoliceForce]:
-        return (await self._session.scalars(select(PoliceForce).order_by(PoliceForce.code))).all()
+    async def forces(self) -> tuple[Place, ...]:
+        return await self._reference.forces(self._session)
 
     # Invites -----------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from storage.database import Database
 from storage.dialogues import DialogueStore
 from storage.people import PeopleRepository
 from storage.personal import PersonalDetailsStore
+from storage.reference import ReferenceData
 from storage.referrals import ReferralRepository
 
 
@@ -27,6 +28,7 @@ class Storage:
         self.clock = clock
         self.cipher = cipher
         self.tz = tz
+        self.reference = ReferenceData()
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self)
@@ -53,7 +55,7 @@ class UnitOfWork:
         self.audit = AuditLog(self.session, s.clock)
         self.referrals = ReferralRepository(self.session, s.clock, s.tz, self.audit)
         self.personal = PersonalDetailsStore(self.session, s.clock, s.cipher, self.audit)
-        self.people = PeopleRepository(self.session, s.clock, self.audit)
+        self.people = PeopleRepository(self.session, s.clock, self.audit, s.reference)
         self.buttons = ButtonStore(self.session)
         self.dialogues = DialogueStore(self.session, s.clock)
         self.clock = s.clock
