@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -19,6 +20,7 @@ from telegram.ext import (
 from bot import handlers
 from bot.context import BotContext, Deps
 from bot.errors import on_error
+from bot.jobs import SWEEP_EVERY, sweep_job
 from bot.ratelimit import TelegramRateLimiter
 from bot.settings import Settings
 from conversations.access import ROLE_COMMANDS
@@ -45,7 +47,8 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .build()
     )
-    app.bot_data["storage"] = storage
+    app.bot_data["deps"] = Deps(storage, Assistant(storage, bot_username=""))
+    app.bot_data["dialogue_idle"] = timedelta(hours=settings.screening_idle_hours)
 
     # Group -1: private chats, each update once, enrolled users only (strangers hear one
     # polite message and nothing else).
@@ -59,15 +62,19 @@ def build_application(
     app.add_handler(MessageHandler(private & filters.COMMAND, handlers.on_command))
     app.add_handler(MessageHandler(private, handlers.on_anything_else))
     app.add_error_handler(on_error)
+
+    # Timers: housekeeping now; deadline nudges will join it (DESIGN.md §3).
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(sweep_job, interval=SWEEP_EVERY, first=SWEEP_EVERY)
     return app
 
 
 async def _post_init(app: BotApp) -> None:
     """The bot's username (for invite links) is known only once it has asked Telegram."""
-    storage: Storage = app.bot_data["storage"]
-    app.bot_data["deps"] = Deps(storage, Assistant(storage, app.bot.username))
+    deps: Deps = app.bot_data["deps"]
+    deps.assistant.bot_username = app.bot.username
 
 
 async def _post_shutdown(app: BotApp) -> None:
-    storage: Storage = app.bot_data["storage"]
-    await storage.db.dispose()
+    deps: Deps = app.bot_data["deps"]
+    await deps.storage.db.dispose()

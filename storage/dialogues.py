@@ -1,5 +1,6 @@
 """A user's conversation in progress, kept in the database so a restart loses nothing."""
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -39,3 +40,8 @@ class DialogueStore:
     async def end(self, user_id: int) -> None:
         await self._session.execute(delete(Dialogue).where(Dialogue.user_id == user_id))
         await self._session.flush()
+
+    async def discard_idle(self, before: datetime) -> int:
+        """Drop conversations nobody has touched since `before`, with what they held."""
+        result = await self._session.execute(delete(Dialogue).where(Dialogue.updated_at < before))
+        return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,19 @@
+"""Jobs the bot runs on a timer. Each asks the database what is due; none holds state."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.context import BotContext
+from conversations.housekeeping import sweep
+
+log = logging.getLogger(__name__)
+SWEEP_EVERY = timedelta(minutes=5)
+
+
+async def sweep_job(context: BotContext) -> None:
+    idle = context.application.bot_data["dialogue_idle"]
+    swept = await sweep(context.deps.storage, dialogue_idle=idle)
+    if swept.dialogues:
+        log.info("discarded %d idle conversations", swept.dialogues)

@@ -1,0 +1,27 @@
+"""Periodic tidying: what the service no longer needs is not kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from storage.uow import Storage
+from storage.updates import forget_updates_before
+
+UPDATE_IDS_KEPT = timedelta(days=2)  # Telegram gives up re-delivering an update after 24 hours
+BUTTONS_KEPT = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Swept:
+    dialogues: int
+
+
+async def sweep(storage: Storage, *, dialogue_idle: timedelta) -> Swept:
+    """Forget old update ids and buttons; discard conversations idle for `dialogue_idle`."""
+    async with storage.unit_of_work() as uow:
+        now = uow.clock.now()
+        await forget_updates_before(uow.session, now - UPDATE_IDS_KEPT)
+        await uow.buttons.forget_before(now - BUTTONS_KEPT)
+        dropped = await uow.dialogues.discard_idle(now - dialogue_idle)
+    return Swept(dialogues=dropped)
