@@ -1,8 +1,8 @@
-"""`make bench`: the bot's reply rate and latency beside a bare PTB echo bot, same fake server.
+"""`make bench`: the bot beside a bare PTB echo bot, on the same fake Bot API, in the same run.
 
-Both bots run the real python-telegram-bot stack over HTTP against tests/fakeapi, in a thread
-of their own as in production. Simulated users each send a message, wait for the reply, and
-send the next; we count updates per second and time each reply.
+Both bots run the real python-telegram-bot stack over HTTP against tests/fakeapi, each in a
+thread and event loop of its own as in production. Simulated users each send a message, wait
+for the reply, and send the next; we count updates per second and time each reply.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import asyncio
 import statistics
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,11 +29,16 @@ from storage import migrate
 from storage.crypto import FieldCipher
 from storage.database import Database
 from storage.uow import Storage
+from tests import screening_script
 from tests.fakeapi import FakeBotApi, SimUser
 from tests.harness import BotThread, running_bot
 
+# Telegram's limits (30 messages a second overall, about 1 a second per chat) would be all we
+# measured with simulated users who answer instantly, and the echo bot has no limiter: the
+# work is compared with limits off, then shown once with them on.
 UNLIMITED = TelegramRateLimiter(overall_per_second=1e9, per_chat_burst=10**9)
-Runner = Callable[[FakeBotApi], AbstractAsyncContextManager[object]]
+Timed = Callable[[float], None]
+Conversation = Callable[[SimUser, Timed], Awaitable[None]]
 
 
 @asynccontextmanager
@@ -42,12 +47,12 @@ async def echo_bot(api: FakeBotApi) -> AsyncIterator[object]:
 
     async def echo(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_message is not None
-        await update.effective_message.reply_text(update.effective_message.text or "")
+        await update.effective_message.reply_text(update.effective_message.text or "echo")
 
     app = ApplicationBuilder().token(api.token).base_url(api.base_url).build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
-    runner = BotThread(app, load_settings(TELEGRAM_BOT_TOKEN=api.token,
-                                          TELEGRAM_API_BASE_URL=api.base_url))  # fmt: skip
+    settings = load_settings(TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_API_BASE_URL=api.base_url)
+    runner = BotThread(app, settings)
     runner.thread.start()
     await runner.wait_running()
     try:
@@ -63,28 +68,32 @@ async def our_storage(folder: Path) -> Storage:
     return Storage(db, clock, FieldCipher(FieldCipher.generate_key()), ZoneInfo("Europe/London"))
 
 
-async def enrol_all(storage: Storage, users: list[SimUser]) -> None:
-    tokens = [
-        await create_invite(storage, InviteSpec("worker", f"W{u.id}", la_codes=("cardiff",)),
-                            actor="bench")
-        for u in users
-    ]  # fmt: skip
-    for user, token in zip(users, tokens, strict=True):
-        await user.send(f"/start {token}")
-        await user.wait_for_reply(timeout=30)
+async def enrol(storage: Storage, user: SimUser, spec: InviteSpec) -> None:
+    await user.send(f"/start {await create_invite(storage, spec, actor='bench')}")
+    await user.wait_for_reply(timeout=30)
 
 
-async def converse(user: SimUser, text: str, rounds: int, latencies: list[float]) -> None:
-    for _ in range(rounds):
-        started = time.perf_counter()
-        await user.send(text)
-        await user.wait_for_reply(timeout=60)
-        latencies.append(time.perf_counter() - started)
+def chat(text: str, rounds: int) -> Conversation:
+    async def talk(user: SimUser, timed: Timed) -> None:
+        for _ in range(rounds):
+            started = time.perf_counter()
+            await user.send(text)
+            await user.wait_for_reply(timeout=60)
+            timed(time.perf_counter() - started)
+
+    return talk
+
+
+def screening(lang: str) -> Conversation:
+    async def screen(user: SimUser, timed: Timed) -> None:
+        await screening_script.run(user, screening_script.whole(lang), timed)
+
+    return screen
 
 
 async def measure(
-    name: str, users: int, rounds: int, text: str, *, ours: bool, limits: bool = True
-) -> dict[str, float]:
+    name: str, users: int, conversation: Conversation, *, ours: bool, limits: bool = False
+) -> float:
     async with FakeBotApi(token="777:BENCH") as api:
         people = [api.user(10_000 + n, f"U{n}") for n in range(users)]
         with tempfile.TemporaryDirectory() as folder:
@@ -93,37 +102,37 @@ async def measure(
             bot = running_bot(storage, api, rate_limiter=limiter) if storage else echo_bot(api)
             async with bot:
                 if storage is not None:
-                    await enrol_all(storage, people)
+                    worker = api.user(99_999, "Worker")
+                    await enrol(storage, worker, InviteSpec("worker", "W", la_codes=("cardiff",)))
+                    for p in people:
+                        await enrol(storage, p, InviteSpec("police", f"P{p.id}", "south-wales"))
                 latencies: list[float] = []
                 started = time.perf_counter()
-                await asyncio.gather(*(converse(p, text, rounds, latencies) for p in people))
+                await asyncio.gather(*(conversation(p, latencies.append) for p in people))
                 elapsed = time.perf_counter() - started
             if storage is not None:
                 await storage.db.dispose()
     q = statistics.quantiles(latencies, n=20)
-    result = {
-        "updates_per_s": len(latencies) / elapsed,
-        "p50_ms": q[9] * 1e3,
-        "p95_ms": q[18] * 1e3,
-    }
-    print(f"{name:<28} {users:>3} users x {rounds:>3}: {result['updates_per_s']:7.1f} updates/s"
-          f"  p50 {result['p50_ms']:6.1f} ms  p95 {result['p95_ms']:6.1f} ms")  # fmt: skip
-    return result
+    rate = len(latencies) / elapsed
+    print(f"{name:<34} {users:>3} users: {len(latencies):>5} updates {rate:7.1f}/s"
+          f"  p50 {q[9] * 1e3:6.1f} ms  p95 {q[18] * 1e3:6.1f} ms")  # fmt: skip
+    return rate
 
 
-async def main(users: int, rounds: int) -> None:
-    echo = await measure("PTB echo bot", users, rounds, "hello", ours=False)
-    # Telegram's limits (30 messages a second overall, about 1 a second per chat) would be all
-    # we measured with simulated users who answer at once; the echo bot has no limiter. So the
-    # work is compared with limits off, then shown once with them on.
-    ours = await measure("oocps-bot /whoami", users, rounds, "/whoami", ours=True, limits=False)
-    print(f"ratio oocps/echo: {ours['updates_per_s'] / echo['updates_per_s']:.2f}")
-    await measure("oocps-bot, Telegram limits on", users, rounds, "/whoami", ours=True)
+async def main(users: int) -> None:
+    steps = len(screening_script.whole("en"))
+    echo = await measure("PTB echo bot", users, chat("hello", steps), ours=False)
+    screen = await measure("oocps-bot complete screenings", users, screening("en"), ours=True)
+    print(f"ratio screening/echo: {screen / echo:.2f}  (target >= 0.5)")
+    whoami = await measure("oocps-bot /whoami", users, chat("/whoami", 10), ours=True)
+    print(f"ratio /whoami/echo: {whoami / echo:.2f}")
+    await measure(
+        "oocps-bot /whoami, limits on", users, chat("/whoami", 10), ours=True, limits=True
+    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
-    asyncio.run(main(args.users, args.rounds))
+    asyncio.run(main(args.users))

@@ -15,8 +15,8 @@ ROLES: tuple[Role, ...] = get_args(Role)
 # Commands each role sees in its menu and in /help, in menu order.
 COMMON = ("help", "language", "whoami", "cancel")
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "police": COMMON,
-    "yot": COMMON,
+    "police": ("screen", *COMMON),
+    "yot": ("screen", *COMMON),
     "worker": COMMON,
     "manager": COMMON,
     "admin": ("invite", "users", *COMMON),

@@ -68,5 +68,13 @@ async def cancel(uow: UnitOfWork, actor: Actor) -> Reply:
 
 
 async def cancel_confirmed(uow: UnitOfWork, actor: Actor) -> Reply:
+    dialogue = await uow.dialogues.current(actor.user_id)
+    if dialogue is not None and dialogue.referral_id is not None:
+        # An unsubmitted screening goes with everything it held.
+        referral = await uow.referrals.get_by_id(dialogue.referral_id)
+        if referral.state == "screening":
+            await uow.referrals.discard_screening(
+                referral, actor=actor.audit_name, reason="cancelled"
+            )
     await uow.dialogues.end(actor.user_id)
     return Reply(t(actor.language, "cancel.done"), edit=True)

@@ -23,5 +23,13 @@ async def sweep(storage: Storage, *, dialogue_idle: timedelta) -> Swept:
         now = uow.clock.now()
         await forget_updates_before(uow.session, now - UPDATE_IDS_KEPT)
         await uow.buttons.forget_before(now - BUTTONS_KEPT)
-        dropped = await uow.dialogues.discard_idle(now - dialogue_idle)
-    return Swept(dialogues=dropped)
+        idle = await uow.dialogues.idle_since(now - dialogue_idle)
+        for dialogue in idle:
+            if dialogue.referral_id is not None:
+                referral = await uow.referrals.get_by_id(dialogue.referral_id)
+                if referral.state == "screening":  # never submitted: its data goes too
+                    await uow.referrals.discard_screening(
+                        referral, actor="system:sweeper", reason="idle"
+                    )
+            await uow.dialogues.end(dialogue.user_id)
+    return Swept(dialogues=len(idle))

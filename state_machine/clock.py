@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -16,20 +16,22 @@ class FixedClock:
     """A clock that only moves when told to."""
 
     def __init__(self, at: datetime) -> None:
-        self._at = _aware(at)
+        self._at = _utc(at)
 
     def now(self) -> datetime:
         return self._at
 
     def set(self, at: datetime) -> None:
-        self._at = _aware(at)
+        self._at = _utc(at)
 
     def advance(self, delta: timedelta | None = None, **parts: float) -> datetime:
+        """Move on by `delta` and/or timedelta keywords (`hours=2`); returns the new time."""
         self._at += (delta or timedelta()) + timedelta(**parts)
         return self._at
 
 
-def _aware(at: datetime) -> datetime:
-    if at.tzinfo is None or at.utcoffset() is None:
+def _utc(at: datetime) -> datetime:
+    if at.utcoffset() is None:
         raise ValueError("the clock needs a timezone-aware datetime")
-    return at
+    # Held in UTC so that advancing is elapsed time, not wall-clock time across a DST change.
+    return at.astimezone(UTC)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 FIRST_SESSION_DATE_WITHIN = timedelta(days=21)
 SUPPORT_WITHIN_MONTHS = 3
+SERVICE_TZ = ZoneInfo("Europe/London")
 
 
 def add_calendar_months(d: date, months: int) -> date:
@@ -19,20 +20,24 @@ def add_calendar_months(d: date, months: int) -> date:
 
 
 def local_date(at: datetime, tz: ZoneInfo) -> date:
-    if at.tzinfo is None:
+    """The calendar date of `at` in the service's time zone."""
+    if at.utcoffset() is None:
         raise ValueError("a deadline needs a timezone-aware time")
     return at.astimezone(tz).date()
 
 
 @dataclass(frozen=True)
 class Deadlines:
+    """The two calendar deadlines a referral runs against."""
+
     first_session_date_due: date  # a first-session date must be set by the end of this day
     support_due: date  # support delivered by the end of this day (or the agreed extension)
 
     @classmethod
     def compute(
-        cls, received_at: datetime, tz: ZoneInfo, extension: date | None = None
+        cls, received_at: datetime, tz: ZoneInfo = SERVICE_TZ, extension: date | None = None
     ) -> Deadlines:
+        """Deadlines counted from the *local* date the referral was received."""
         received = local_date(received_at, tz)
         support = add_calendar_months(received, SUPPORT_WITHIN_MONTHS)
         if extension is not None and extension < support:
@@ -40,10 +45,11 @@ class Deadlines:
         return cls(received + FIRST_SESSION_DATE_WITHIN, extension or support)
 
 
-def is_past(due: date, now: datetime, tz: ZoneInfo) -> bool:
+def is_past(due: date, now: datetime, tz: ZoneInfo = SERVICE_TZ) -> bool:
     """True once the due day itself is over in local time (a deadline is met on its own day)."""
     return local_date(now, tz) > due
 
 
-def days_left(due: date, now: datetime, tz: ZoneInfo) -> int:
+def days_left(due: date, now: datetime, tz: ZoneInfo = SERVICE_TZ) -> int:
+    """Whole local days until `due`: 0 on the day itself, negative once it has passed."""
     return (due - local_date(now, tz)).days

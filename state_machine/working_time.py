@@ -10,22 +10,33 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+SERVICE_TZ = ZoneInfo("Europe/London")
+
 
 class WorkingCalendar:
+    """Weekdays between `start` (inclusive) and `end` (exclusive) in `tz`, bank holidays off."""
+
     def __init__(
         self,
-        tz: ZoneInfo,
+        tz: ZoneInfo = SERVICE_TZ,
         start: time = time(9, 0),
         end: time = time(17, 0),
     ) -> None:
         if not start < end:
             raise ValueError("the working day must start before it ends")
         self.tz, self.start, self.end = tz, start, end
-        # The maintained list, with substitute days (e.g. Boxing Day on a Saturday -> Monday).
-        self._holidays = holidays.country_holidays("GB", subdiv="WLS")
+        self._bank_holidays: dict[int, frozenset[date]] = {}
+
+    def bank_holidays(self, year: int) -> frozenset[date]:
+        """Bank holidays in Wales that year, substitute days included (cached per year)."""
+        if year not in self._bank_holidays:
+            # observed=True adds substitutes, e.g. Boxing Day on a Saturday -> the Monday.
+            found = holidays.country_holidays("GB", subdiv="WLS", years=year, observed=True)
+            self._bank_holidays[year] = frozenset(found)
+        return self._bank_holidays[year]
 
     def is_bank_holiday(self, d: date) -> bool:
-        return d in self._holidays
+        return d in self.bank_holidays(d.year)
 
     def is_working_day(self, d: date) -> bool:
         return d.weekday() < 5 and not self.is_bank_holiday(d)
@@ -44,11 +55,13 @@ class WorkingCalendar:
             day += timedelta(days=1)
         while not self.is_working_day(day):
             day += timedelta(days=1)
-        # Wall-clock 09:00 on that day; zoneinfo gives the right offset either side of a change.
+        # Wall-clock start on that day; zoneinfo gives the right offset either side of a change.
         return datetime.combine(day, self.start, tzinfo=self.tz).astimezone(UTC)
 
     def add_working_days(self, d: date, n: int) -> date:
         """The working day `n` working days after `d` (n >= 0)."""
+        if n < 0:
+            raise ValueError("only counts forwards")
         while n > 0:
             d += timedelta(days=1)
             n -= self.is_working_day(d)
@@ -56,6 +69,6 @@ class WorkingCalendar:
 
 
 def _local(t: datetime, tz: ZoneInfo) -> datetime:
-    if t.tzinfo is None:
+    if t.utcoffset() is None:
         raise ValueError("working time needs a timezone-aware datetime")
     return t.astimezone(tz)

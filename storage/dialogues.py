@@ -41,7 +41,7 @@ class DialogueStore:
         await self._session.execute(delete(Dialogue).where(Dialogue.user_id == user_id))
         await self._session.flush()
 
-    async def discard_idle(self, before: datetime) -> int:
-        """Drop conversations nobody has touched since `before`, with what they held."""
-        result = await self._session.execute(delete(Dialogue).where(Dialogue.updated_at < before))
-        return int(result.rowcount)  # type: ignore[attr-defined]
+    async def idle_since(self, before: datetime) -> list[Dialogue]:
+        """Conversations nobody has touched since `before`."""
+        rows = await self._session.scalars(select(Dialogue).where(Dialogue.updated_at < before))
+        return list(rows)

@@ -34,6 +34,12 @@ class PersonalDetailsStore:
             details={"fields": sorted(details)},
         )  # fmt: skip
 
+    async def merge(self, referral: Referral, fields: dict[str, Any], *, actor: str) -> None:
+        """Add or replace some fields (a screening records details one answer at a time)."""
+        row = await self._session.get(PersonalDetails, referral.id)
+        current = self._cipher.decrypt_json(row.payload) if row and row.payload else {}
+        await self.save(referral, {**current, **fields}, actor=actor)
+
     async def read(self, referral: Referral, *, actor: str, purpose: str) -> dict[str, Any] | None:
         """The details, or None once purged; the read itself is audited (who and why)."""
         row = await self._session.get(PersonalDetails, referral.id)

@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -56,6 +56,15 @@ class ReferralRepository:
             return referral
         raise RuntimeError("could not find a free referral reference")
 
+    async def discard_screening(self, referral: Referral, *, actor: str, reason: str) -> None:
+        """An unfinished screening is dropped whole, with its answers and details (no referral
+        was ever made). The audit keeps that it happened, not what it held."""
+        if referral.lifecycle_state is not ReferralState.SCREENING:
+            raise ValueError("only a screening in progress can be discarded")
+        self._audit.record(actor, "screening.discarded", referral_id=referral.id, reason=reason)
+        await self._session.delete(referral)
+        await self._session.flush()
+
     async def get(self, reference: str) -> Referral:
         referral = await self._session.scalar(
             select(Referral).where(Referral.reference == reference)
@@ -92,6 +101,13 @@ class ReferralRepository:
             )
         else:
             existing.value, existing.answered_at, existing.answered_by = value, now, by
+
+    async def forget_answer(self, referral: Referral, question: str) -> None:
+        await self._session.execute(
+            delete(ScreeningAnswer).where(
+                ScreeningAnswer.referral_id == referral.id, ScreeningAnswer.question == question
+            )
+        )
 
     async def answers(self, referral: Referral) -> dict[str, Any]:
         rows = await self._session.scalars(

@@ -59,6 +59,7 @@ class UnitOfWork:
         self.buttons = ButtonStore(self.session)
         self.dialogues = DialogueStore(self.session, s.clock)
         self.clock = s.clock
+        self.tz = s.tz
         return self
 
     async def __aexit__(

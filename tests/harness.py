@@ -85,7 +85,10 @@ async def running_bot(
         }
     settings = load_settings(**env)
     bot_storage = Storage(storage.db.clone(), storage.clock, storage.cipher, storage.tz)
-    runner = BotThread(build_application(settings, bot_storage, rate_limiter), settings)
+    # Simulated users answer instantly; the real per-chat pace (about one message a second)
+    # would only slow the suite. Retries on 429 and 5xx stay as in production.
+    limiter = rate_limiter or TelegramRateLimiter(per_chat_burst=10_000)
+    runner = BotThread(build_application(settings, bot_storage, limiter), settings)
     runner.thread.start()
     try:
         await runner.wait_running()

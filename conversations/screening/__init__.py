@@ -1,0 +1,1 @@
+"""Eligibility screening, consent and the referral: a custody sergeant's few minutes."""

@@ -1,0 +1,96 @@
+"""The screening's questions, as data: what is asked, how it is answered, when it applies.
+
+Message keys follow the question key: `screen.q.<key>` is the question, `screen.a.<key>.<value>`
+a button's label, `screen.r.<key>` its label on the review screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from state_machine.eligibility import repeat_needs_conditional_caution
+
+Kind = Literal["choice", "date", "text", "number", "la", "phone", "postcode", "name"]
+YES_NO = ("yes", "no")
+DONE = ("done", "not_yet")
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    kind: Kind
+    section: str
+    choices: tuple[str, ...] = ()
+    personal: bool = False  # kept encrypted with the individual's details, not as an answer
+    applies: Callable[[Mapping[str, Any]], bool] = lambda _answers: True
+    # A choice the officer may skip past by typing instead (e.g. "None known").
+    shortcut: str | None = None
+    limit: int = 500
+    # Answers that pause the screening until the officer has done something (§4 checks).
+    pauses_on: tuple[str, ...] = ()
+    per_row: int = 2
+
+
+def _is(key: str, *values: str) -> Callable[[Mapping[str, Any]], bool]:
+    return lambda answers: answers.get(key) in values
+
+
+QUESTIONS: tuple[Question, ...] = (
+    # 1-2: the disposal and the offence (§1 Police process, §3)
+    Question("outcome", "choice", "offence",
+             ("community_resolution", "conditional_caution", "nfa", "charge"), per_row=1),
+    Question("offence_level", "choice", "offence", YES_NO),
+    Question("gravity", "choice", "offence", ("1", "2", "3", "4", "5"), per_row=5),
+    Question("history", "choice", "offence", ("first", "previous"), per_row=1),
+    Question("repeat_disposal", "choice", "offence", ("conditional_caution", "end"),
+             applies=repeat_needs_conditional_caution, per_row=1),
+    Question("incident_date", "date", "offence", ("today", "yesterday")),
+    # 3-4: who they are to the child; responsibility (§3)
+    Question("relationship", "choice", "person",
+             ("parent", "guardian", "step_parent", "grandparent", "aunt_uncle", "family_friend",
+              "other_family", "foster_carer", "club_leader", "other_in_loco_parentis")),
+    Question("accepts_responsibility", "choice", "person", YES_NO),
+    Question("admits_guilt", "choice", "person", YES_NO),
+    Question("remorse", "choice", "person", YES_NO),
+    # 5-6: where they live, age (§3, §4 YOTs role)
+    Question("resident_in_wales", "choice", "where", YES_NO),
+    Question("la", "la", "where"),
+    Question("age", "number", "where"),
+    # 7: police checks (§4 Police role)
+    Question("social_services", "choice", "checks", YES_NO, pauses_on=("no",)),
+    Question("social_services_date", "date", "checks", ("today", "yesterday")),
+    Question("needs_screened", "choice", "checks", YES_NO, pauses_on=("no",)),
+    Question("compliance_factors", "text", "checks", ("none_known",), shortcut="none_known"),
+    # 8: explained to the individual; willing (§4, footnotes 3, 4 and 11)
+    Question("explained_expectations", "choice", "explained", DONE, pauses_on=("not_yet",)),
+    Question("explained_consequences", "choice", "explained", DONE, pauses_on=("not_yet",)),
+    Question("explained_benefits", "choice", "explained", DONE, pauses_on=("not_yet",)),
+    Question("willing", "choice", "explained", YES_NO),
+    # 9: consent to pass details to the LA (§4)
+    Question("consent", "choice", "consent", ("given", "refused"), per_row=1),
+    # 10: what the parenting worker needs (personal: encrypted)
+    Question("name", "name", "details", personal=True, limit=100),
+    Question("dob", "date", "details", personal=True),
+    Question("phone", "phone", "details", personal=True),
+    Question("address", "text", "details", personal=True, limit=300),
+    Question("postcode", "postcode", "details", personal=True),
+    Question("session_language", "choice", "details", ("cy", "en", "other", "bsl")),
+    Question("interpreter_language", "text", "details", personal=True, limit=60,
+             applies=_is("session_language", "other")),
+    Question("contact_times", "choice", "details",
+             ("mornings", "afternoons", "evenings", "any_time"), personal=True),
+    Question("additional_needs", "text", "details", ("none",), personal=True, shortcut="none"),
+    Question("childcare", "choice", "details", YES_NO, personal=True),
+    Question("children_ages", "text", "details", personal=True, limit=100),
+    Question("notes", "text", "details", ("no_notes",), personal=True, shortcut="no_notes",
+             limit=1000),
+)  # fmt: skip
+
+BY_KEY = {q.key: q for q in QUESTIONS}
+SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(q.section for q in QUESTIONS))
+# Consent names the LA; changing these answers means consent is asked for again.
+CONSENT_DEPENDS_ON = frozenset({"la"})
+# The review screen lets these sections be changed; consent is re-taken, not edited.
+EDITABLE_SECTIONS = tuple(s for s in SECTIONS if s != "consent")

@@ -1,0 +1,94 @@
+"""What the officer sees: one question per message, the review screen, the ending."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.access import Actor
+from conversations.i18n import t
+from conversations.keyboards import button, rows
+from conversations.reply import Button, Reply
+from conversations.screening.answers import shown
+from conversations.screening.questions import EDITABLE_SECTIONS, QUESTIONS, Question
+from state_machine.eligibility import Decision
+from storage.models import Referral
+from storage.uow import UnitOfWork
+
+
+def _progress(question: Question, answers: dict[str, Any]) -> str:
+    applicable = [q for q in QUESTIONS if q.applies(answers)]
+    number = next((i for i, q in enumerate(applicable, 1) if q.key == question.key), 1)
+    return f"{number}/{len(applicable)}"
+
+
+async def _la_name(uow: UnitOfWork, lang: str, code: str | None) -> str:
+    las = {la.code: la for la in await uow.people.local_authorities()}
+    return las[code].name(lang) if code in las else "–"
+
+
+async def consent_wording(uow: UnitOfWork, actor: Actor, referral: Referral) -> str:
+    """The words read to the individual; stored with their consent, exactly as shown."""
+    return t(
+        actor.language,
+        "screen.consent_wording",
+        la=await _la_name(uow, actor.language, referral.la_code),
+    )
+
+
+async def question(
+    uow: UnitOfWork, actor: Actor, referral: Referral, q: Question, answers: dict[str, Any]
+) -> Reply:
+    lang = actor.language
+    if q.key == "explained_consequences":
+        text = t(lang, f"screen.q.explained_consequences.{referral.oocd or 'community_resolution'}")
+    elif q.key == "consent":
+        text = t(lang, "screen.q.consent", wording=await consent_wording(uow, actor, referral))
+    else:
+        text = t(lang, f"screen.q.{q.key}")
+    buttons: list[Button] = [
+        button(
+            uow, actor, t(lang, f"screen.a.{q.key}.{value}"), "screening.answer", q=q.key, v=value
+        )
+        for value in q.choices
+    ]
+    return Reply(f"{_progress(q, answers)} · {text}", buttons=rows(buttons, q.per_row))
+
+
+async def review(
+    uow: UnitOfWork, actor: Actor, referral: Referral, answers: dict[str, Any]
+) -> Reply:
+    lang = actor.language
+    details = await uow.personal.read(referral, actor=actor.audit_name, purpose="screening review")
+    given = {**answers, **(details or {})}
+    las = {la.code: la for la in await uow.people.local_authorities()}
+    lines = [t(lang, "screen.review.title", reference=referral.reference)]
+    for section in dict.fromkeys(q.section for q in QUESTIONS):
+        lines += ["", f"<{t(lang, f'screen.section.{section}')}>"]
+        for q in QUESTIONS:
+            if q.section == section and q.applies(answers) and q.key in given:
+                lines.append(
+                    f"• {t(lang, f'screen.r.{q.key}')}: {shown(lang, q, given[q.key], las)}"
+                )
+    changes = [
+        button(
+            uow,
+            actor,
+            t(lang, "screen.change", section=t(lang, f"screen.section.{s}")),
+            "screening.change",
+            section=s,
+        )
+        for s in EDITABLE_SECTIONS
+    ]
+    submit = button(uow, actor, t(lang, "screen.submit"), "screening.submit")
+    return Reply("\n".join(lines), buttons=(*rows(changes), (submit,)))
+
+
+def ineligible(lang: str, decision: Decision, reference: str) -> Reply:
+    parts = [
+        t(lang, f"screen.ineligible.{decision.reason}"),
+        t(lang, "screen.ineligible.rests_on", section=decision.section),
+    ]
+    if decision.signpost:
+        parts.append(t(lang, f"screen.signpost.{decision.signpost}"))
+    parts.append(t(lang, "screen.ineligible.recorded", reference=reference))
+    return Reply("\n\n".join(parts))

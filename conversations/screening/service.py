@@ -1,0 +1,219 @@
+"""The screening as a sergeant (or a YOT officer) goes through it: ask, check, record, move on.
+
+Every answer is stored as it is given (eligibility answers as screening answers, personal
+details encrypted), so a restart, a lost signal or another bot instance loses nothing. The
+dialogue row only says where the officer is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from conversations.access import Actor
+from conversations.i18n import t
+from conversations.keyboards import button, rows
+from conversations.parsing import Problem, initials
+from conversations.reply import Notice, Reply
+from conversations.screening import flow, render
+from conversations.screening.answers import find_las, label, read_value
+from conversations.screening.questions import BY_KEY, CONSENT_DEPENDS_ON, Question
+from conversations.screening.submit import submit
+from state_machine.eligibility import Decision, assess
+from storage.models import Dialogue, Referral
+from storage.uow import UnitOfWork
+
+KIND = "screening"
+ROLES = ("police", "yot")
+
+
+@dataclass
+class Turn:
+    """What one step produced: replies for the officer, notices for others."""
+
+    replies: list[Reply]
+    notices: list[Notice]
+
+
+def _one(reply: Reply) -> Turn:
+    return Turn([reply], [])
+
+
+async def begin(uow: UnitOfWork, actor: Actor) -> Turn:
+    """`/screen`: start, or offer to carry on with the screening already under way."""
+    lang = actor.language
+    current = await uow.dialogues.current(actor.user_id)
+    if current is not None and current.kind == KIND:
+        carry_on = button(uow, actor, t(lang, "screen.carry_on"), "screening.resume")
+        restart = button(uow, actor, t(lang, "screen.start_again"), "screening.restart")
+        return _one(Reply(t(lang, "screen.in_progress"), buttons=((carry_on,), (restart,))))
+    return await _start(uow, actor)
+
+
+async def _start(uow: UnitOfWork, actor: Actor) -> Turn:
+    referral = await uow.referrals.start_screening(
+        actor=actor.audit_name,
+        officer_id=actor.user_id,
+        force_code=actor.force_code,
+        yot=actor.role == "yot",
+    )
+    dialogue = await uow.dialogues.begin(actor.user_id, KIND, flow.first_step())
+    dialogue.referral_id = referral.id
+    intro = Reply(t(actor.language, "screen.intro"))
+    return Turn([intro, await _ask(uow, actor, dialogue, {})], [])
+
+
+async def discard(uow: UnitOfWork, actor: Actor, dialogue: Dialogue, reason: str) -> None:
+    """Drop a screening that was never submitted, with everything it held."""
+    if dialogue.referral_id is not None:
+        referral = await uow.referrals.get_by_id(dialogue.referral_id)
+        await uow.referrals.discard_screening(referral, actor=actor.audit_name, reason=reason)
+    await uow.dialogues.end(actor.user_id)
+
+
+async def on_button(
+    uow: UnitOfWork, actor: Actor, dialogue: Dialogue, action: str, payload: dict[str, Any]
+) -> Turn:
+    lang = actor.language
+    if action == "screening.resume":
+        return _one(await _current_question(uow, actor, dialogue))
+    if action == "screening.restart":
+        await discard(uow, actor, dialogue, "started again")
+        return await _start(uow, actor)
+    if action == "screening.change":
+        referral = await _referral(uow, dialogue)
+        answers = await uow.referrals.answers(referral)
+        step = flow.change_section(str(payload["section"]), answers)
+        uow.dialogues.advance(dialogue, step, editing=str(payload["section"]))
+        return _one(await _ask(uow, actor, dialogue, answers))
+    if action == "screening.submit" and dialogue.step == flow.REVIEW:
+        return await submit(uow, actor, await _referral(uow, dialogue), dialogue)
+    if action == "screening.answer" and payload.get("q") == dialogue.step:
+        question = BY_KEY[dialogue.step]
+        value = str(payload["v"])
+        if question.kind != "choice" and question.kind != "la":
+            return await on_text(uow, actor, dialogue, label(lang, question, value))
+        return await _answer(uow, actor, dialogue, question, value)
+    return _one(Reply(t(lang, "button.stale")))
+
+
+async def on_text(uow: UnitOfWork, actor: Actor, dialogue: Dialogue, text: str) -> Turn:
+    lang = actor.language
+    if dialogue.step == flow.REVIEW:
+        return _one(Reply(t(lang, "screen.review_use_buttons")))
+    question = BY_KEY[dialogue.step]
+    referral = await _referral(uow, dialogue)
+    answers = await uow.referrals.answers(referral)
+    if question.kind == "la":
+        found = find_las(text, await uow.people.local_authorities())
+        if not found:
+            return _one(Reply(t(lang, "screen.la.none_found", example="Caerdydd / Cardiff / CF10")))
+        choices = [
+            button(uow, actor, la.name(lang), "screening.answer", q="la", v=la.code) for la in found
+        ]
+        return _one(Reply(t(lang, "screen.la.pick"), buttons=rows(choices)))
+    today = uow.clock.now().astimezone(uow.tz).date()
+    value = read_value(lang, question, text, today, answers)
+    if isinstance(value, Problem):
+        again = await _ask(uow, actor, dialogue, answers)
+        return Turn([Reply(t(lang, value.key, **value.params)), again], [])
+    return await _answer(uow, actor, dialogue, question, value)
+
+
+async def _answer(
+    uow: UnitOfWork, actor: Actor, dialogue: Dialogue, question: Question, value: Any
+) -> Turn:
+    lang = actor.language
+    referral = await _referral(uow, dialogue)
+    await _record(uow, actor, referral, question, value)
+    answers = await uow.referrals.answers(referral)
+    if question.key == "repeat_disposal" and value == "end":
+        return await _end(uow, actor, dialogue, referral, Decision("repeat_offence", "§3, fn 8"))
+    decision = assess(answers, actor.role)
+    if decision is not None:
+        return await _end(uow, actor, dialogue, referral, decision)
+    if question.key == "consent" and value == "refused":
+        return await _refused(uow, actor, dialogue, referral)
+    if value in question.pauses_on:
+        return _one(Reply(t(lang, f"screen.pause.{question.key}")))
+    editing = dialogue.answers.get("editing")
+    step = flow.next_step(question.key, answers, editing)
+    uow.dialogues.advance(dialogue, step, editing=None if step == flow.REVIEW else editing)
+    return _one(await _ask(uow, actor, dialogue, answers))
+
+
+async def _record(
+    uow: UnitOfWork, actor: Actor, referral: Referral, question: Question, value: Any
+) -> None:
+    if question.personal:
+        await uow.personal.merge(referral, {question.key: value}, actor=actor.audit_name)
+        if question.key == "name":  # notifications show only these
+            await uow.personal.merge(
+                referral, {"initials": initials(value)}, actor=actor.audit_name
+            )
+        return
+    key, stored = question.key, value
+    if key == "repeat_disposal":
+        key, stored = "outcome", "conditional_caution"
+    await uow.referrals.record_answer(referral, key, stored, by=actor.user_id)
+    if key == "outcome" and stored in ("community_resolution", "conditional_caution"):
+        referral.oocd = stored
+    if key in CONSENT_DEPENDS_ON and referral.la_code not in (None, stored):
+        for stale in ("consent", "consent_record"):  # consent named the old LA
+            await uow.referrals.forget_answer(referral, stale)
+        referral.consent_given_at = None
+    if key == "la":
+        referral.la_code = stored
+    if key == "consent" and stored == "given":
+        wording = await render.consent_wording(uow, actor, referral)
+        await uow.referrals.record_answer(
+            referral,
+            "consent_record",
+            {
+                "wording": wording,
+                "language": actor.language,
+                "officer": actor.user_id,
+                "at": uow.clock.now().isoformat(),
+            },
+            by=actor.user_id,
+        )
+        referral.consent_given_at = uow.clock.now()
+
+
+async def _end(
+    uow: UnitOfWork, actor: Actor, dialogue: Dialogue, referral: Referral, decision: Decision
+) -> Turn:
+    """Ineligible: end at once, recording why and the section it rests on."""
+    reason = f"{decision.reason} ({decision.section})"
+    await uow.personal.purge(referral, actor=actor.audit_name, reason="ineligible")
+    await uow.referrals.transition(
+        referral, "close_ineligible", actor=actor.audit_name, reason=reason
+    )
+    await uow.dialogues.end(actor.user_id)
+    return _one(render.ineligible(actor.language, decision, referral.reference))
+
+
+async def _refused(uow: UnitOfWork, actor: Actor, dialogue: Dialogue, referral: Referral) -> Turn:
+    await uow.personal.purge(referral, actor=actor.audit_name, reason="consent refused")
+    await uow.referrals.transition(
+        referral, "refuse_consent", actor=actor.audit_name, reason="consent refused"
+    )
+    await uow.dialogues.end(actor.user_id)
+    return _one(Reply(t(actor.language, "screen.consent_refused", reference=referral.reference)))
+
+
+async def _referral(uow: UnitOfWork, dialogue: Dialogue) -> Referral:
+    assert dialogue.referral_id is not None
+    return await uow.referrals.get_by_id(dialogue.referral_id)
+
+
+async def _current_question(uow: UnitOfWork, actor: Actor, dialogue: Dialogue) -> Reply:
+    referral = await _referral(uow, dialogue)
+    return await _ask(uow, actor, dialogue, await uow.referrals.answers(referral))
+
+
+async def _ask(uow: UnitOfWork, actor: Actor, dialogue: Dialogue, answers: dict[str, Any]) -> Reply:
+    referral = await _referral(uow, dialogue)
+    if dialogue.step == flow.REVIEW:
+        return await render.review(uow, actor, referral, answers)
+    return await render.question(uow, actor, referral, BY_KEY[dialogue.step], answers)

@@ -1,0 +1,167 @@
+"""Submitting the referral, telling the LA's workers, and a worker accepting it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from conversations.access import Actor
+from conversations.i18n import t
+from conversations.keyboards import button
+from conversations.reply import Button, Notice, Reply
+from state_machine.errors import LifecycleError
+from state_machine.lifecycle import ReferralState
+from storage.models import Dialogue, Notification, Referral, User
+from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from conversations.screening.service import Turn
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else "–"
+
+
+async def submit(uow: UnitOfWork, actor: Actor, referral: Referral, dialogue: Dialogue) -> Turn:
+    from conversations.screening.service import Turn  # the result type lives with the steps
+
+    lang = actor.language
+    answers = await uow.referrals.answers(referral)
+    referral.session_language = answers.get("session_language")
+    try:
+        await uow.referrals.transition(referral, "submit", actor=actor.audit_name)
+    except LifecycleError:
+        return Turn([Reply(t(lang, "screen.submit_refused"))], [])
+    await uow.dialogues.end(actor.user_id)
+    la = await _la(uow, referral.la_code)
+    done = Reply(
+        t(
+            lang,
+            "screen.submitted",
+            reference=referral.reference,
+            la=la.name(lang),
+            first_session_due=_day(referral.first_session_due),
+            support_due=_day(referral.support_due),
+        )
+    )
+    return Turn([done], await notify_new_referral(uow, referral))
+
+
+async def _la(uow: UnitOfWork, code: str | None) -> Any:
+    return next(la for la in await uow.people.local_authorities() if la.code == code)
+
+
+async def notify_new_referral(uow: UnitOfWork, referral: Referral) -> list[Notice]:
+    """Every active worker of the LA; else its managers; else the admins. Never nobody."""
+    assert referral.la_code is not None
+    recipients: list[User] = list(await uow.people.active_in_la("worker", referral.la_code))
+    kind = "new_referral"
+    if not recipients:
+        recipients = list(await uow.people.active_in_la("manager", referral.la_code))
+        kind = "new_referral_no_worker"
+    if not recipients:
+        recipients = list(await uow.people.active_with_role("admin"))
+        kind = "new_referral_nobody"
+    initials = await uow.personal.initials(referral) or "–"
+    la = await _la(uow, referral.la_code)
+    notices = []
+    for user in recipients:
+        actor = Actor.of(user)
+        lang = actor.language
+        assert user.telegram_id is not None  # recipients are bound Telegram accounts
+        if kind == "new_referral_nobody":  # admins see no case details (DESIGN.md §1)
+            text = t(lang, "notify.nobody", reference=referral.reference, la=la.name(lang))
+            notices.append(Notice(user.telegram_id, Reply(text)))
+        else:
+            language = referral.session_language
+            text = t(
+                lang,
+                f"notify.{kind}",
+                reference=referral.reference,
+                initials=initials,
+                la=la.name(lang),
+                first_session_due=_day(referral.first_session_due),
+                support_due=_day(referral.support_due),
+                language=t(lang, f"screen.a.session_language.{language}") if language else "–",
+            )
+            buttons: tuple[tuple[Button, ...], ...] = ()
+            if user.role == "worker":
+                label = t(lang, "notify.accept")
+                buttons = (
+                    (button(uow, actor, label, "referral.accept", referral_id=referral.id),),
+                )
+            notices.append(Notice(user.telegram_id, Reply(text, buttons=buttons)))
+        uow.session.add(
+            Notification(
+                referral_id=referral.id,
+                kind=kind,
+                recipient_user_id=user.id,
+                created_at=uow.clock.now(),
+            )
+        )
+    return notices
+
+
+async def accept(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
+    """A worker takes the referral on. Role and scope are checked here, whatever was pressed."""
+    lang = actor.language
+    referral = await uow.referrals.get_by_id(referral_id)
+    if actor.role != "worker" or not actor.sees_la(referral.la_code):
+        return Reply(t(lang, "button.stale"))
+    if referral.lifecycle_state is not ReferralState.REFERRED:
+        return Reply(t(lang, "notify.already_accepted", reference=referral.reference), edit=True)
+    await uow.referrals.transition(
+        referral, "accept", actor=actor.audit_name, worker_id=actor.user_id
+    )
+    details = button(
+        uow, actor, t(lang, "notify.show_details"), "referral.details", referral_id=referral.id
+    )
+    return Reply(
+        t(
+            lang,
+            "notify.accepted",
+            reference=referral.reference,
+            first_session_due=_day(referral.first_session_due),
+            support_due=_day(referral.support_due),
+        ),
+        buttons=((details,),),
+        edit=True,
+    )
+
+
+DETAIL_FIELDS = (
+    "name",
+    "dob",
+    "phone",
+    "address",
+    "postcode",
+    "interpreter_language",
+    "contact_times",
+    "additional_needs",
+    "childcare",
+    "children_ages",
+    "notes",
+)
+
+
+async def details(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
+    """Full details, only for the worker who accepted the referral; the read is audited."""
+    lang = actor.language
+    referral = await uow.referrals.get_by_id(referral_id)
+    if actor.role != "worker" or referral.allocated_worker_id != actor.user_id:
+        return Reply(t(lang, "button.stale"))
+    found = await uow.personal.read(referral, actor=actor.audit_name, purpose="worker contact")
+    if not found:
+        return Reply(t(lang, "notify.details_gone", reference=referral.reference))
+    lines = [t(lang, "notify.details_title", reference=referral.reference)]
+    for key in DETAIL_FIELDS:
+        if key in found:
+            value = found[key]
+            if key in ("contact_times", "childcare"):
+                value = t(lang, f"screen.a.{key}.{value}")
+            elif key == "dob":
+                value = date.fromisoformat(value).strftime("%d/%m/%Y")
+            elif isinstance(value, str) and value in ("none", "no_notes"):
+                value = t(lang, f"screen.a.{key}.{value}")
+            lines.append(f"• {t(lang, f'screen.r.{key}')}: {value}")
+    return Reply("\n".join(lines))

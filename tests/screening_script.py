@@ -1,0 +1,83 @@
+"""A complete eligible screening as button presses and typed answers, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from conversations.i18n import t
+from tests.fakeapi import SimUser
+
+Step = tuple[str, str]  # ("press", button label) or ("say", typed text)
+
+
+def a(lang: str, key: str, value: str) -> str:
+    return t(lang, f"screen.a.{key}.{value}")
+
+
+def to_consent(lang: str, la_text: str = "caerdydd") -> list[Step]:
+    """From the first question to the consent question: a grandparent, Community Resolution."""
+    cardiff = "Caerdydd" if lang == "cy" else "Cardiff"
+    presses = [
+        ("outcome", "community_resolution"), ("offence_level", "yes"), ("gravity", "2"),
+        ("history", "first"),
+    ]  # fmt: skip
+    steps: list[Step] = [("press", a(lang, k, v)) for k, v in presses]
+    steps.append(("say", "14/11/2026"))
+    steps += [
+        ("press", a(lang, k, v))
+        for k, v in [
+            ("relationship", "grandparent"), ("accepts_responsibility", "yes"),
+            ("admits_guilt", "yes"), ("remorse", "yes"), ("resident_in_wales", "yes"),
+        ]
+    ]  # fmt: skip
+    steps += [("say", la_text), ("press", cardiff), ("say", "34")]
+    steps += [
+        ("press", a(lang, k, v))
+        for k, v in [
+            ("social_services", "yes"), ("social_services_date", "yesterday"),
+            ("needs_screened", "yes"), ("compliance_factors", "none_known"),
+            ("explained_expectations", "done"), ("explained_consequences", "done"),
+            ("explained_benefits", "done"), ("willing", "yes"),
+        ]
+    ]  # fmt: skip
+    return steps
+
+
+def details(lang: str) -> list[Step]:
+    """After consent: the individual's details, ending on the review screen."""
+    return [
+        ("say", "Siân ap Dafydd-Jones"), ("say", "02/05/1992"), ("say", "07700 900123"),
+        ("say", "1 Heol y Frenhines, Caerdydd"), ("say", "cf10 1aa"),
+        ("press", a(lang, "session_language", "cy")),
+        ("press", a(lang, "contact_times", "evenings")),
+        ("press", a(lang, "additional_needs", "none")),
+        ("press", a(lang, "childcare", "yes")),
+        ("say", "4, 7"), ("press", a(lang, "notes", "no_notes")),
+    ]  # fmt: skip
+
+
+def whole(lang: str) -> list[Step]:
+    """/screen to submitted."""
+    return [
+        ("say", "/screen"), *to_consent(lang), ("press", a(lang, "consent", "given")),
+        *details(lang), ("press", t(lang, "screen.submit")),
+    ]  # fmt: skip
+
+
+async def run(
+    user: SimUser, steps: list[Step], timed: Callable[[float], None] | None = None
+) -> str:
+    """Do each step, wait for its reply; returns the last reply's text."""
+    text = ""
+    for kind, value in steps:
+        started = time.perf_counter()
+        if kind == "press":
+            await user.press(value)
+        else:
+            await user.send(value)
+        replies = await user.wait_for_reply(2 if value == "/screen" else 1, timeout=60)
+        if timed is not None:
+            timed(time.perf_counter() - started)
+        text = replies[-1].text or ""
+    return text

@@ -1,0 +1,353 @@
+"""A sergeant screens on a phone, through the real bot and the fake Bot API, in both languages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+
+from conversations.enrolment import InviteSpec, create_invite
+from conversations.i18n import t
+from state_machine.lifecycle import ReferralState
+from storage.models import AuditEvent, PersonalDetails, Referral
+from storage.uow import Storage
+from tests import screening_script as script
+from tests.fakeapi import FakeBotApi, SimUser
+from tests.harness import running_bot
+from tests.screening_script import a
+
+S = ReferralState
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi(token="5151:SCREEN", bot_username="oocps_test_bot") as server:
+        yield server
+
+
+async def enrol(storage: Storage, user: SimUser, spec: InviteSpec) -> None:
+    await user.send(f"/start {await create_invite(storage, spec, actor='test')}")
+    await user.wait_for_reply()
+
+
+def q(lang: str, key: str) -> str:
+    return t(lang, f"screen.q.{key}").split("{")[0][:40]
+
+
+async def press(user: SimUser, label: str) -> str:
+    await user.press(label)
+    (reply,) = await user.wait_for_reply()
+    return reply.text or ""
+
+
+async def say(user: SimUser, text: str) -> str:
+    await user.send(text)
+    (reply,) = await user.wait_for_reply()
+    return reply.text or ""
+
+
+async def screen_to_consent(user: SimUser, lang: str) -> str:
+    return await script.run(user, [("say", "/screen"), *script.to_consent(lang)])
+
+
+async def give_details(user: SimUser, lang: str) -> str:
+    return await script.run(user, script.details(lang))
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+async def test_a_sergeant_refers_an_eligible_grandparent_and_a_worker_accepts(
+    storage: Storage, api: FakeBotApi, lang: str
+) -> None:
+    sergeant = api.user(100, "Sgt Rees", language_code=lang)
+    worker = api.user(200, "Mair", language_code="en")
+    other_worker = api.user(201, "Ifan", language_code="en")
+    async with running_bot(storage, api):
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt Rees", "south-wales"))
+        await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
+        await enrol(storage, other_worker, InviteSpec("worker", "Ifan", la_codes=("cardiff",)))
+        consent = await screen_to_consent(sergeant, lang)
+        assert t(lang, "screen.consent_wording", la="Caerdydd" if lang == "cy" else "Cardiff") in (
+            consent
+        )
+        assert (await press(sergeant, a(lang, "consent", "given"))).startswith("22/")
+        review = await give_details(sergeant, lang)
+        assert review.startswith(t(lang, "screen.review.title", reference="R-")[:20])
+        assert "Siân ap Dafydd-Jones" in review and "+447700900123" in review
+        await sergeant.press(t(lang, "screen.submit"))
+        (done,) = await sergeant.wait_for_reply()
+        (notice,) = await worker.wait_for_reply()
+        await other_worker.wait_for_reply()
+    async with storage.unit_of_work() as uow:
+        referral = await uow.session.scalar(select(Referral))
+        assert referral is not None
+        assert referral.lifecycle_state is S.REFERRED and referral.la_code == "cardiff"
+        assert referral.oocd == "community_resolution" and referral.session_language == "cy"
+    assert done.text is not None and referral.reference in done.text
+    assert "14/12/2026" in done.text and "23/02/2027" in done.text  # 21 days, 3 months
+    assert notice.text is not None and f"{referral.reference} (SDJ)" in notice.text
+    assert "Siân" not in notice.text and "07700" not in notice.text  # initials only
+    assert notice.buttons == [["Accept"]]
+
+
+async def test_a_worker_accepts_and_only_then_sees_full_details_and_a_colleague_cannot(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant, worker, colleague = api.user(101, "Sgt"), api.user(202, "Mair"), api.user(203, "Ifan")
+    async with running_bot(storage, api):
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
+        await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
+        await enrol(storage, colleague, InviteSpec("worker", "Ifan", la_codes=("cardiff",)))
+        await screen_to_consent(sergeant, "en")
+        await press(sergeant, a("en", "consent", "given"))
+        await give_details(sergeant, "en")
+        await sergeant.press(t("en", "screen.submit"))
+        await sergeant.wait_for_reply()
+        await worker.wait_for_reply()
+        await colleague.wait_for_reply()
+        await worker.press("Accept")
+        await worker.wait_until(lambda u: (u.last_text or "").startswith("You accepted"))
+        await colleague.press("Accept")
+        await colleague.wait_until(lambda u: "already been accepted" in (u.last_text or ""))
+        details = await press(worker, t("en", "notify.show_details"))
+        assert "Siân ap Dafydd-Jones" in details and "CF10 1AA" in details
+    async with storage.unit_of_work() as uow:
+        referral = await uow.session.scalar(select(Referral))
+        assert referral is not None and referral.lifecycle_state is S.ALLOCATED
+        reads = await uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "personal_details.read")
+        )
+        assert [e.details["purpose"] for e in reads] == ["screening review", "worker contact"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "reason"),
+    [
+        ([("outcome", "nfa")], "nfa"),
+        ([("outcome", "charge")], "charge"),
+        ([("outcome", "conditional_caution"), ("offence_level", "no")],
+         "not_reasonable_punishment"),
+        ([("outcome", "conditional_caution"), ("offence_level", "yes"), ("gravity", "3")],
+         "gravity"),
+        ([("outcome", "community_resolution"), ("offence_level", "yes"), ("gravity", "1"),
+          ("history", "previous"), ("repeat_disposal", "end")], "repeat_offence"),
+    ],
+)  # fmt: skip
+async def test_each_ineligible_answer_ends_the_screening_with_its_reason(
+    storage: Storage, api: FakeBotApi, answers: list[tuple[str, str]], reason: str
+) -> None:
+    sergeant = api.user(102, "Sgt")
+    async with running_bot(storage, api):
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "gwent"))
+        await sergeant.send("/screen")
+        await sergeant.wait_for_reply(2)
+        for key, value in answers:
+            last = await press(sergeant, a("en", key, value))
+        assert last.startswith(t("en", f"screen.ineligible.{reason}"))
+        assert "Guidance: §" in last
+        assert await say(sergeant, "hello") == t("en", "text.not_expected")
+    async with storage.unit_of_work() as uow:
+        referral = await uow.session.scalar(select(Referral))
+        assert referral is not None and referral.lifecycle_state is S.CLOSED_INELIGIBLE
+        assert referral.closed_reason is not None and referral.closed_reason.startswith(reason)
+
+
+async def test_a_repeat_offence_can_be_changed_to_a_conditional_caution(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(103, "Sgt")
+    async with running_bot(storage, api):
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "gwent"))
+        await sergeant.send("/screen")
+        await sergeant.wait_for_reply(2)
+        for key, value in [("outcome", "community_resolution"), ("offence_level", "yes"),
+                           ("gravity", "2")]:  # fmt: skip
+            await press(sergeant, a("en", key, value))
+        assert "Conditional Caution" in await press(sergeant, a("en", "history", "previous"))
+        nxt = await press(sergeant, a("en", "repeat_disposal", "conditional_caution"))
+        assert q("en", "incident_date") in nxt
+    async with storage.unit_of_work() as uow:
+        referral = await uow.session.scalar(select(Referral))
+        assert referral is not None and referral.oocd == "conditional_caution"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "reason"),
+    [
+        ("relationship", "club_leader", "in_loco_parentis"),
+        ("relationship", "foster_carer", "foster_carer"),
+        ("accepts_responsibility", "no", "responsibility"),
+    ],
+)
+async def test_who_they_are_and_whether_they_accept_responsibility_can_end_it(
+    storage: Storage, api: FakeBotApi, key: str, value: str, reason: str
+) -> None:
+    sergeant = api.user(104, "Sgt")
+    async with running_bot(storage, api):
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "gwent"))
+        await sergeant.send("/screen")
+        await sergeant.wait_for_reply(2)
+        for k, v in [("outcome", "community_resolution"), ("offence_level", "yes"),
+                     ("gravity", "1"), ("history", "first")]:  # fmt: skip
+            await press(sergeant, a("en", k, v))
+        assert q("en", "relationship") in await say(sergeant, "yesterday")
+        if key != "relationship":
+            await press(sergeant, a("en", "relationship", "parent"))
+        assert (await press(sergeant, a("en", key, value))).startswith(
+            t("en", f"screen.ineligible.{reason}")
+        )
+
+
+async def test_a_parent_under_18_goes_to_the_yot_and_a_yot_officer_can_refer_them(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant, yot = api.user(105, "Sgt"), api.user(106, "Yvonne")
+    async with running_bot(storage, api):
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
+        await enrol(storage, yot, InviteSpec("yot", "Yvonne", "south-wales"))
+        ended = await _to_age(sergeant, "17")
+        assert ended.startswith(t("en", "screen.ineligible.under_18"))
+        assert t("en", "screen.signpost.yot") in ended
+        carried_on = await _to_age(yot, "17")
+        assert q("en", "social_services") in carried_on
+        await yot.send("/cancel")
+        await yot.wait_for_reply()
+        await yot.press(t("en", "cancel.yes"))
+        await yot.wait_until(lambda u: u.last_text == t("en", "cancel.done"))
+        adult = await _to_age(yot, "19")
+        assert adult.startswith(t("en", "screen.ineligible.adult_via_police"))
+
+
+async def _to_age(user: SimUser, age: str) -> str:
+    await user.send("/screen")
+    await user.wait_for_reply(2)
+    for key, value in [
+        ("outcome", "community_resolution"), ("offence_level", "yes"), ("gravity", "1"),
+        ("history", "first"),
+    ]:  # fmt: skip
+        await press(user, a("en", key, value))
+    await say(user, "today")
+    for key, value in [
+        ("relationship", "parent"), ("accepts_responsibility", "yes"), ("admits_guilt", "yes"),
+        ("remorse", "yes"), ("resident_in_wales", "yes"),
+    ]:  # fmt: skip
+        await press(user, a("en", key, value))
+    await say(user, "CF10 1AA")
+    await press(user, "Cardiff")
+    return await say(user, age)
+
+
+async def test_refused_consent_closes_the_case_and_keeps_nothing_personal(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(108, "Sgt")
+    async with running_bot(storage, api):
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
+        await screen_to_consent(sergeant, "en")
+        refused = await press(sergeant, a("en", "consent", "refused"))
+        assert refused.startswith("Consent was refused")
+    async with storage.unit_of_work() as uow:
+        referral = await uow.session.scalar(select(Referral))
+        assert referral is not None and referral.lifecycle_state is S.CLOSED_NO_CONSENT
+        assert await uow.session.get(PersonalDetails, referral.id) is None
+
+
+async def test_bad_answers_are_re_asked_with_an_example_and_nothing_is_lost(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(109, "Sgt")
+    async with running_bot(storage, api):
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
+        await sergeant.send("/screen")
+        await sergeant.wait_for_reply(2)
+        # Typing a button's words works; typing nonsense re-asks.
+        assert q("en", "offence_level") in await say(sergeant, "community resolution")
+        await sergeant.send("perhaps")
+        problem, again = await sergeant.wait_for_reply(2)
+        assert problem.text == t("en", "screen.use_buttons")
+        assert again.text is not None and q("en", "offence_level") in again.text
+        await press(sergeant, "Yes")
+        await press(sergeant, "2")
+        await press(sergeant, a("en", "history", "first"))
+        for bad in ("31/11/2026", "next week", "01/01/2030"):
+            await sergeant.send(bad)
+            problem, again = await sergeant.wait_for_reply(2)
+            assert "21/03/2022" in (problem.text or "") or "future" in (problem.text or "")
+            assert again.text is not None and q("en", "incident_date") in again.text
+        assert q("en", "relationship") in await say(sergeant, "1/11/26")
+        await sergeant.send("x" * 4001)
+        (too_long,) = await sergeant.wait_for_reply()
+        assert too_long.text == t("en", "text.too_long", limit=4000)
+    async with storage.unit_of_work() as uow:
+        referral = await uow.session.scalar(select(Referral))
+        assert referral is not None
+        answers = await uow.referrals.answers(referral)
+    assert answers == {
+        "outcome": "community_resolution", "offence_level": "yes", "gravity": "2",
+        "history": "first", "incident_date": "2026-11-01",
+    }  # fmt: skip
+
+
+async def test_changing_the_la_on_the_review_screen_asks_for_consent_again(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(110, "Sgt")
+    async with running_bot(storage, api):
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
+        await screen_to_consent(sergeant, "en")
+        await press(sergeant, a("en", "consent", "given"))
+        await give_details(sergeant, "en")
+        change = t("en", "screen.change", section=t("en", "screen.section.where"))
+        await press(sergeant, change)
+        await press(sergeant, a("en", "resident_in_wales", "yes"))
+        await say(sergeant, "casnewydd")
+        await press(sergeant, "Newport")
+        consent = await say(sergeant, "35")
+        assert "passed to Newport council" in consent
+        review = await press(sergeant, a("en", "consent", "given"))
+        assert "Local authority: Newport" in review and "Age: 35" in review
+        await sergeant.press(t("en", "screen.submit"))
+        (done,) = await sergeant.wait_for_reply()
+        assert "sent to Newport" in (done.text or "")
+
+
+async def test_a_restart_in_the_middle_loses_nothing_and_the_sergeant_carries_on(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(111, "Sgt")
+    async with running_bot(storage, api):
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
+        await sergeant.send("/screen")
+        await sergeant.wait_for_reply(2)
+        await press(sergeant, a("en", "outcome", "conditional_caution"))
+        await press(sergeant, a("en", "offence_level", "yes"))
+    async with running_bot(storage, api):  # a new process: nothing in memory
+        offer = await say(sergeant, "/screen")
+        assert offer == t("en", "screen.in_progress")
+        assert q("en", "gravity") in await press(sergeant, t("en", "screen.carry_on"))
+        assert q("en", "history") in await press(sergeant, "1")
+
+
+async def test_cancel_discards_the_screening_after_a_confirmation(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(112, "Sgt")
+    async with running_bot(storage, api):
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
+        await sergeant.send("/screen")
+        await sergeant.wait_for_reply(2)
+        await press(sergeant, a("en", "outcome", "conditional_caution"))
+        assert await say(sergeant, "/cancel") == t("en", "cancel.confirm")
+        await sergeant.press(t("en", "cancel.yes"))
+        await sergeant.wait_until(lambda u: u.last_text == t("en", "cancel.done"))
+        assert (await say(sergeant, "/screen")).startswith(t("en", "screen.intro")[:30])
+    async with storage.unit_of_work() as uow:
+        states = list(await uow.session.scalars(select(Referral.state)))
+    assert states == ["screening"]  # only the new one; the cancelled one is gone
+
+
+async def test_a_worker_or_an_admin_cannot_screen(storage: Storage, api: FakeBotApi) -> None:
+    worker = api.user(113, "Mair")
+    async with running_bot(storage, api):
+        await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
+        assert await say(worker, "/screen") == t("en", "command.unknown")
