@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import text
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
@@ -36,7 +37,7 @@ from tests.harness import BotThread, running_bot
 # Telegram's limits (30 messages a second overall, about 1 a second per chat) would be all we
 # measured with simulated users who answer instantly, and the echo bot has no limiter: the
 # work is compared with limits off, then shown once with them on.
-UNLIMITED = TelegramRateLimiter(overall_per_second=1e9, per_chat_burst=10**9)
+DATABASE: dict[str, str | None] = {"url": None}  # --postgres sets it
 Timed = Callable[[float], None]
 Conversation = Callable[[SimUser, Timed], Awaitable[None]]
 
@@ -62,7 +63,17 @@ async def echo_bot(api: FakeBotApi) -> AsyncIterator[object]:
 
 
 async def our_storage(folder: Path) -> Storage:
-    db = Database(f"sqlite:///{folder / 'bench.sqlite3'}")
+    if DATABASE["url"]:  # PostgreSQL: a schema of its own, dropped first
+        schema = "oocps_bench"
+        admin = Database(DATABASE["url"])
+        async with admin.engine.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        await admin.dispose()
+        options = {"connect_args": {"server_settings": {"search_path": schema}}}
+        db = Database(DATABASE["url"], **options)
+    else:
+        db = Database(f"sqlite:///{folder / 'bench.sqlite3'}")
     await migrate.upgrade(db.engine)
     clock = FixedClock(datetime(2026, 11, 23, 10, tzinfo=UTC))
     return Storage(db, clock, FieldCipher(FieldCipher.generate_key()), ZoneInfo("Europe/London"))
@@ -98,7 +109,11 @@ async def measure(
         people = [api.user(10_000 + n, f"U{n}") for n in range(users)]
         with tempfile.TemporaryDirectory() as folder:
             storage = await our_storage(Path(folder)) if ours else None
-            limiter = TelegramRateLimiter() if limits else UNLIMITED
+            limiter = (
+                TelegramRateLimiter()
+                if limits
+                else TelegramRateLimiter(overall_per_second=1e9, per_chat_burst=10**9)
+            )
             bot = running_bot(storage, api, rate_limiter=limiter) if storage else echo_bot(api)
             async with bot:
                 if storage is not None:
@@ -134,5 +149,7 @@ async def main(users: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--postgres", metavar="URL", help="run the bot on PostgreSQL, not SQLite")
     args = parser.parse_args()
+    DATABASE["url"] = args.postgres
     asyncio.run(main(args.users))

@@ -36,16 +36,16 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("incident %s: %s", code, describe(exc) if exc else "unknown error")
     if not isinstance(update, Update) or update.effective_chat is None:
         return
+    text = both("error.incident", code=code)
     try:
         # PTB gives the error handler a fresh context, so the user is looked up again.
         user = update.effective_user
         actor = await context.deps.assistant.identify(user.id) if user else None
         if actor is not None:
             text = t(actor.language, "error.incident", code=code)
-        else:
-            text = both("error.incident", code=code)
-        if update.callback_query is not None:
-            await update.callback_query.answer()
+    except Exception:  # the database may be what failed: apologise in both languages
+        log.warning("incident %s: user's language unknown", code)
+    try:
         await context.bot.send_message(update.effective_chat.id, text)
     except Exception as failure:  # the apology itself failed: log, never loop
         log.error("incident %s: apology not sent (%s)", code, type(failure).__qualname__)

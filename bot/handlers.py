@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Update
@@ -58,8 +59,12 @@ async def on_command(update: Update, context: BotContext) -> None:
 async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    await query.answer()  # stop the spinner at once; the reply follows
-    outcome = await context.deps.assistant.press(context.enrolled(), str(query.data or ""))
+    # Stop the spinner while the press is worked out, not before: one round trip fewer to wait.
+    answering = asyncio.create_task(query.answer())
+    try:
+        outcome = await context.deps.assistant.press(context.enrolled(), str(query.data or ""))
+    finally:
+        await answering
     await send(update, context, outcome)
 
 

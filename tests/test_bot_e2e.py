@@ -280,3 +280,20 @@ async def test_polling_asks_for_every_update_type(storage: Storage, api: FakeBot
         user = api.user(9401, "Tom")
         await ask(user, "hi")
     assert api.allowed_updates is not None and "callback_query" in api.allowed_updates
+
+
+async def test_an_error_on_a_button_still_stops_the_spinner_and_apologises(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    user = api.user(9202, "Non")
+    async with running_bot(storage, api) as app:
+        await enrol(storage, user, "worker")
+
+        async def broken(*_: object) -> None:
+            raise RuntimeError("boom")
+
+        app.bot_data["deps"].assistant.press = broken
+        await user.press("Cymraeg")
+        await user.wait_for_answer_callback()
+        (reply,) = await user.wait_for_reply()
+        assert (reply.text or "").startswith(t("en", "error.incident", code="X")[:30])
