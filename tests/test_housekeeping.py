@@ -9,10 +9,18 @@ from sqlalchemy import func, select
 from bot.app import build_application
 from bot.jobs import sweep_job
 from bot.settings import load_settings
+from conversations.assistant import Assistant
 from conversations.enrolment import InviteSpec, create_invite
 from conversations.housekeeping import sweep
 from state_machine.clock import FixedClock
-from storage.models import ButtonToken, Dialogue, ProcessedUpdate
+from storage.models import (
+    AuditEvent,
+    ButtonToken,
+    Dialogue,
+    ProcessedUpdate,
+    Referral,
+    ScreeningAnswer,
+)
 from storage.uow import Storage
 from storage.updates import claim_update
 from tests.conftest import TEST_KEY
@@ -80,3 +88,22 @@ async def test_the_bot_runs_the_sweep_on_a_timer_with_the_configured_idle_time(
     clock.advance(hours=1, minutes=1)
     await job.run(app)
     assert await count(storage, Dialogue) == 0
+
+
+async def test_an_idle_screening_is_discarded_with_its_referral_and_answers(
+    storage: Storage, clock: FixedClock
+) -> None:
+    assistant = Assistant(storage, "bot")
+    token = await create_invite(storage, InviteSpec("police", "Sgt", "gwent"), actor="t")
+    await assistant.start(5, token, "en")
+    actor = await assistant.identify(5)
+    assert actor is not None
+    await assistant.command(actor, "screen")
+    await assistant.text(actor, "Conditional Caution")
+    assert await count(storage, Referral) == 1
+    clock.advance(hours=13)
+    assert (await sweep(storage, dialogue_idle=timedelta(hours=12))).dialogues == 1
+    assert await count(storage, Referral) == 0 and await count(storage, ScreeningAnswer) == 0
+    async with storage.unit_of_work() as uow:
+        actions = list(await uow.session.scalars(select(AuditEvent.action)))
+    assert "screening.discarded" in actions

@@ -35,6 +35,13 @@ def q(lang: str, key: str) -> str:
     return t(lang, f"screen.q.{key}").split("{")[0][:40]
 
 
+async def start_screening(storage: Storage, sergeant: SimUser, force: str) -> None:
+    """Enrol a sergeant of `force` and open a screening (intro and first question)."""
+    await enrol(storage, sergeant, InviteSpec("police", "Sgt", force))
+    await sergeant.send("/screen")
+    await sergeant.wait_for_reply(2)
+
+
 async def press(user: SimUser, label: str) -> str:
     await user.press(label)
     (reply,) = await user.wait_for_reply()
@@ -138,9 +145,7 @@ async def test_each_ineligible_answer_ends_the_screening_with_its_reason(
 ) -> None:
     sergeant = api.user(102, "Sgt")
     async with running_bot(storage, api):
-        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "gwent"))
-        await sergeant.send("/screen")
-        await sergeant.wait_for_reply(2)
+        await start_screening(storage, sergeant, "gwent")
         for key, value in answers:
             last = await press(sergeant, a("en", key, value))
         assert last.startswith(t("en", f"screen.ineligible.{reason}"))
@@ -157,9 +162,7 @@ async def test_a_repeat_offence_can_be_changed_to_a_conditional_caution(
 ) -> None:
     sergeant = api.user(103, "Sgt")
     async with running_bot(storage, api):
-        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "gwent"))
-        await sergeant.send("/screen")
-        await sergeant.wait_for_reply(2)
+        await start_screening(storage, sergeant, "gwent")
         for key, value in [("outcome", "community_resolution"), ("offence_level", "yes"),
                            ("gravity", "2")]:  # fmt: skip
             await press(sergeant, a("en", key, value))
@@ -184,9 +187,7 @@ async def test_who_they_are_and_whether_they_accept_responsibility_can_end_it(
 ) -> None:
     sergeant = api.user(104, "Sgt")
     async with running_bot(storage, api):
-        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "gwent"))
-        await sergeant.send("/screen")
-        await sergeant.wait_for_reply(2)
+        await start_screening(storage, sergeant, "gwent")
         for k, v in [("outcome", "community_resolution"), ("offence_level", "yes"),
                      ("gravity", "1"), ("history", "first")]:  # fmt: skip
             await press(sergeant, a("en", k, v))
@@ -257,9 +258,7 @@ async def test_bad_answers_are_re_asked_with_an_example_and_nothing_is_lost(
 ) -> None:
     sergeant = api.user(109, "Sgt")
     async with running_bot(storage, api):
-        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
-        await sergeant.send("/screen")
-        await sergeant.wait_for_reply(2)
+        await start_screening(storage, sergeant, "south-wales")
         # Typing a button's words works; typing nonsense re-asks.
         assert q("en", "offence_level") in await say(sergeant, "community resolution")
         await sergeant.send("perhaps")
@@ -316,9 +315,7 @@ async def test_a_restart_in_the_middle_loses_nothing_and_the_sergeant_carries_on
 ) -> None:
     sergeant = api.user(111, "Sgt")
     async with running_bot(storage, api):
-        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
-        await sergeant.send("/screen")
-        await sergeant.wait_for_reply(2)
+        await start_screening(storage, sergeant, "south-wales")
         await press(sergeant, a("en", "outcome", "conditional_caution"))
         await press(sergeant, a("en", "offence_level", "yes"))
     async with running_bot(storage, api):  # a new process: nothing in memory
@@ -333,9 +330,7 @@ async def test_cancel_discards_the_screening_after_a_confirmation(
 ) -> None:
     sergeant = api.user(112, "Sgt")
     async with running_bot(storage, api):
-        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
-        await sergeant.send("/screen")
-        await sergeant.wait_for_reply(2)
+        await start_screening(storage, sergeant, "south-wales")
         await press(sergeant, a("en", "outcome", "conditional_caution"))
         assert await say(sergeant, "/cancel") == t("en", "cancel.confirm")
         await sergeant.press(t("en", "cancel.yes"))

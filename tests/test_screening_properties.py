@@ -8,7 +8,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -22,6 +22,7 @@ from storage.crypto import FieldCipher
 from storage.database import Database
 from storage.models import Referral
 from storage.uow import Storage
+from tests import screening_script as script
 from tests.conftest import LONDON, TEST_KEY
 
 ALLOWED = {ReferralState.SCREENING, ReferralState.CLOSED_INELIGIBLE,
@@ -39,6 +40,18 @@ actions = st.one_of(
     st.tuples(st.just("press"), st.integers(min_value=0, max_value=40)),
     st.tuples(st.just("stale"), st.integers(min_value=0, max_value=200)),
 )  # fmt: skip
+# Random input alone rarely gets past the first ineligible button. The second property mixes
+# the next step of an eligible screening with input that should change nothing (nonsense,
+# old buttons, commands), so its examples reach consent and submission too.
+harmless = st.one_of(
+    st.tuples(st.just("text"), st.text(alphabet="xyz!? ", max_size=20)),
+    st.tuples(st.just("command"), st.sampled_from(["screen", "help", "whoami"])),
+    st.tuples(st.just("stale"), st.integers(min_value=0, max_value=200)),
+)
+steps_with_progress = st.lists(
+    st.one_of(st.just(("script", 0)), st.just(("script", 0)), harmless), min_size=60, max_size=100
+)
+SCRIPT = script.whole("en")[1:]  # after /screen, which every example starts with
 
 
 async def _play(template: Path, steps: list[tuple[str, object]]) -> None:
@@ -60,11 +73,21 @@ async def _run(storage: Storage, steps: list[tuple[str, object]]) -> None:
     actor = await assistant.identify(1)
     assert isinstance(actor, Actor)
     seen: list[str] = []
+    latest: dict[str, str] = {}  # label -> the newest button with it
+    scripted = iter(SCRIPT)
     outcome: Outcome = await assistant.command(actor, "screen")
     for kind, value in steps:
-        buttons = [b.token for r in outcome.replies for row in r.buttons for b in row]
+        shown = [b for r in outcome.replies for row in r.buttons for b in row]
+        buttons = [b.token for b in shown]
         seen += buttons
-        if kind == "text":
+        latest |= {b.label: b.token for b in shown}
+        if kind == "script":
+            how, what = next(scripted, ("say", "/help"))
+            if how == "say":
+                outcome = await assistant.text(actor, what)
+            elif what in latest:
+                outcome = await assistant.press(actor, latest[what])
+        elif kind == "text":
             outcome = await assistant.text(actor, str(value))
         elif kind == "command":
             outcome = await assistant.command(actor, str(value))
@@ -76,16 +99,28 @@ async def _run(storage: Storage, steps: list[tuple[str, object]]) -> None:
         assert all(reply.text for reply in outcome.replies)
     async with storage.unit_of_work() as uow:
         for referral in await uow.session.scalars(select(Referral)):
+            event(f"reached {referral.state}")
             assert referral.lifecycle_state in ALLOWED
             if referral.lifecycle_state is ReferralState.REFERRED:
                 assert referral.la_code and referral.consent_given_at is not None
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+QUICK = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+
+
+@QUICK
 @given(steps=st.lists(actions, max_size=45))
 def test_random_input_at_every_step_never_breaks_the_screening(
+    sqlite_template: Path, steps: list[tuple[str, object]]
+) -> None:
+    asyncio.run(_play(sqlite_template, steps))
+
+
+@QUICK
+@given(steps=steps_with_progress)
+def test_noise_between_real_answers_never_breaks_a_screening_on_its_way_to_submission(
     sqlite_template: Path, steps: list[tuple[str, object]]
 ) -> None:
     asyncio.run(_play(sqlite_template, steps))
