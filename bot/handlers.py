@@ -11,6 +11,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
 from bot.send import send
+from bot.typing import typing_if_slow
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,8 @@ async def on_command(update: Update, context: BotContext) -> None:
     assert message is not None and message.text is not None
     name = message.text.split()[0][1:].split("@")[0].lower()
     args = " ".join(context.args or [])
-    outcome = await context.deps.assistant.command(context.enrolled(), name, args)
+    async with typing_if_slow(context, message.chat_id):
+        outcome = await context.deps.assistant.command(context.enrolled(), name, args)
     await send(update, context, outcome)
 
 
@@ -61,8 +63,11 @@ async def on_button(update: Update, context: BotContext) -> None:
     assert query is not None
     # Stop the spinner while the press is worked out, not before: one round trip fewer to wait.
     answering = asyncio.create_task(query.answer())
+    chat = update.effective_chat
+    assert chat is not None
     try:
-        outcome = await context.deps.assistant.press(context.enrolled(), str(query.data or ""))
+        async with typing_if_slow(context, chat.id):
+            outcome = await context.deps.assistant.press(context.enrolled(), str(query.data or ""))
     finally:
         await answering
     await send(update, context, outcome)
@@ -71,7 +76,8 @@ async def on_button(update: Update, context: BotContext) -> None:
 async def on_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
-    outcome = await context.deps.assistant.text(context.enrolled(), message.text)
+    async with typing_if_slow(context, message.chat_id):
+        outcome = await context.deps.assistant.text(context.enrolled(), message.text)
     await send(update, context, outcome)
 
 

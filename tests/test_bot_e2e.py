@@ -297,3 +297,23 @@ async def test_an_error_on_a_button_still_stops_the_spinner_and_apologises(
         await user.wait_for_answer_callback()
         (reply,) = await user.wait_for_reply()
         assert (reply.text or "").startswith(t("en", "error.incident", code="X")[:30])
+
+
+async def test_a_slow_reply_shows_typing_and_a_quick_one_does_not(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    user = api.user(9203, "Lowri")
+    async with running_bot(storage, api) as app:
+        await enrol(storage, user, "worker")
+        assistant = app.bot_data["deps"].assistant
+        await ask(user, "/whoami")
+        assert user.chat_actions == []
+        quick = assistant.command
+
+        async def slow(*args: object) -> object:
+            await asyncio.sleep(0.8)
+            return await quick(*args)
+
+        assistant.command = slow
+        assert (await ask(user, "/whoami")).startswith("Name: ")
+        assert user.chat_actions == ["typing"]
