@@ -80,6 +80,9 @@ def _age(a: Answers, role: str) -> Decision | None:
 
 RULES: tuple[Rule, ...] = (
     Rule("outcome", _outcome),
+    _refuse_if(
+        "repeat_disposal", lambda v: v == "end", Decision("repeat_offence", "§3, footnote 8")
+    ),
     _refuse_no("offence_level", "not_reasonable_punishment", "§3"),
     _refuse_if("gravity", lambda v: int(v) > MAX_GRAVITY, Decision("gravity", "§3, footnote 9")),
     _refuse_if(

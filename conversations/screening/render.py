@@ -83,10 +83,21 @@ async def review(
     return Reply("\n".join(lines), buttons=(*rows(changes), (submit,)))
 
 
+_SECTION_WORDS = {"footnote": "guidance.footnote", "Police process": "guidance.police_process",
+                  "YOTs role": "guidance.yots_role", "Issue": "guidance.issue"}  # fmt: skip
+
+
+def section_text(lang: str, section: str) -> str:
+    """A guidance reference such as "§3, footnote 9" in the reader's language."""
+    for word, key in _SECTION_WORDS.items():
+        section = section.replace(word, t(lang, key))
+    return section
+
+
 def ineligible(lang: str, decision: Decision, reference: str) -> Reply:
     parts = [
         t(lang, f"screen.ineligible.{decision.reason}"),
-        t(lang, "screen.ineligible.rests_on", section=decision.section),
+        t(lang, "screen.ineligible.rests_on", section=section_text(lang, decision.section)),
     ]
     if decision.signpost:
         parts.append(t(lang, f"screen.signpost.{decision.signpost}"))

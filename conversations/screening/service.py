@@ -127,8 +127,6 @@ async def _answer(
     referral = await _referral(uow, dialogue)
     await _record(uow, actor, referral, question, value)
     answers = await uow.referrals.answers(referral)
-    if question.key == "repeat_disposal" and value == "end":
-        return await _end(uow, actor, dialogue, referral, Decision("repeat_offence", "§3, fn 8"))
     decision = assess(answers, actor.role)
     if decision is not None:
         return await _end(uow, actor, dialogue, referral, decision)
@@ -153,8 +151,8 @@ async def _record(
             )
         return
     key, stored = question.key, value
-    if key == "repeat_disposal":
-        key, stored = "outcome", "conditional_caution"
+    if key == "repeat_disposal" and stored == "conditional_caution":
+        key = "outcome"  # the officer changed the disposal, as footnote 8 expects
     await uow.referrals.record_answer(referral, key, stored, by=actor.user_id)
     if key == "outcome" and stored in ("community_resolution", "conditional_caution"):
         referral.oocd = stored
