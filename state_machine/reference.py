@@ -16,8 +16,10 @@ def new_reference(choice: Callable[[str], str]) -> str:
 
 def normalise_reference(text: str) -> str | None:
     """The reference a person typed (any case, with or without `R-`), or None if it is not one."""
-    cleaned = re.sub(r"[\s-]", "", text.strip().upper())
-    if len(cleaned) == LENGTH + 1 and cleaned.startswith("R"):
+    typed = text.strip().upper()
+    explicit = re.match(r"^R[\s-]+", typed)  # "R-…" or "R …": the rest is the code
+    cleaned = re.sub(r"[\s-]", "", typed[explicit.end() :] if explicit else typed)
+    if not explicit and len(cleaned) == LENGTH + 1 and cleaned.startswith("R"):
         cleaned = cleaned[1:]
     candidate = f"R-{cleaned}"
     return candidate if _PATTERN.match(candidate) else None
