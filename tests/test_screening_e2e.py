@@ -346,3 +346,16 @@ async def test_a_worker_or_an_admin_cannot_screen(storage: Storage, api: FakeBot
     async with running_bot(storage, api):
         await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
         assert await say(worker, "/screen") == t("en", "command.unknown")
+
+
+async def test_in_welsh_typed_answers_and_the_ending_are_welsh_too(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    rhingyll = api.user(114, "Rhingyll", language_code="cy")
+    async with running_bot(storage, api):
+        await start_screening(storage, rhingyll, "north-wales")
+        assert q("cy", "offence_level") in await say(rhingyll, "rhybudd amodol")
+        assert q("cy", "gravity") in await say(rhingyll, "ie")
+        ended = await say(rhingyll, "4")
+        assert ended.startswith(t("cy", "screen.ineligible.gravity"))
+        assert "Canllawiau: §3, troednodyn 9." in ended
