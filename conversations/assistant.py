@@ -11,8 +11,8 @@ from conversations.access import Actor
 from conversations.enrolment import Enrolment
 from conversations.i18n import both, t
 from conversations.reply import Outcome, Reply
+from conversations.screening import handover, submit
 from conversations.screening import service as screening
-from conversations.screening import submit
 from storage.uow import Storage, UnitOfWork
 from storage.updates import claim_update
 
@@ -88,6 +88,8 @@ class Assistant:
                 return Outcome([Reply(t(actor.language, "cancel.kept"), edit=True)])
             if action == "referral.accept":
                 return Outcome([await submit.accept(uow, actor, int(payload["referral_id"]))])
+            if action == "referral.take":
+                return _outcome(await handover.take(uow, actor, int(payload["referral_id"])))
             if action == "referral.details":
                 return Outcome([await submit.details(uow, actor, int(payload["referral_id"]))])
             dialogue = await uow.dialogues.current(actor.user_id)

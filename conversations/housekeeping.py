@@ -32,4 +32,6 @@ async def sweep(storage: Storage, *, dialogue_idle: timedelta) -> Swept:
                         referral, actor="system:sweeper", reason="idle"
                     )
             await uow.dialogues.end(dialogue.user_id)
+        for referral in await uow.referrals.unattended_screenings(now - dialogue_idle):
+            await uow.referrals.discard_screening(referral, actor="system:sweeper", reason="idle")
     return Swept(dialogues=len(idle))

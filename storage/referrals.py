@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,7 @@ from state_machine.lifecycle import Case, ReferralState, Transitioned, fire
 from state_machine.reference import new_reference
 from storage.audit import AuditLog
 from storage.errors import NotFound
-from storage.models import ParentingSession, Referral, ScreeningAnswer
+from storage.models import Dialogue, ParentingSession, Referral, ScreeningAnswer
 from storage.models_cases import STATE_FROM_MACHINE
 
 _OUTCOMES = {
@@ -64,6 +65,23 @@ class ReferralRepository:
         self._audit.record(actor, "screening.discarded", referral_id=referral.id, reason=reason)
         await self._session.delete(referral)
         await self._session.flush()
+
+    async def unattended_screenings(self, before: datetime) -> list[Referral]:
+        """Screenings nobody is working on (e.g. handed to a YOT that never took them up),
+        untouched since `before`."""
+        last_answer = (
+            select(func.max(ScreeningAnswer.answered_at))
+            .where(ScreeningAnswer.referral_id == Referral.id)
+            .scalar_subquery()
+        )
+        in_a_dialogue = select(Dialogue.referral_id).where(Dialogue.referral_id.is_not(None))
+        rows = await self._session.scalars(
+            select(Referral)
+            .where(Referral.state == ReferralState.SCREENING.value)
+            .where(Referral.id.not_in(in_a_dialogue))
+            .where(func.coalesce(last_answer, Referral.created_at) < before)
+        )
+        return list(rows)
 
     async def get(self, reference: str) -> Referral:
         referral = await self._session.scalar(

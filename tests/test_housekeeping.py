@@ -107,3 +107,17 @@ async def test_an_idle_screening_is_discarded_with_its_referral_and_answers(
     async with storage.unit_of_work() as uow:
         actions = list(await uow.session.scalars(select(AuditEvent.action)))
     assert "screening.discarded" in actions
+
+
+async def test_a_screening_nobody_picked_up_is_discarded_once_idle(
+    storage: Storage, clock: FixedClock
+) -> None:
+    async with storage.unit_of_work() as uow:  # e.g. handed to a YOT that never took it
+        referral = await uow.referrals.start_screening(actor="t", officer_id=None, force_code=None)
+        await uow.referrals.record_answer(referral, "age", 17, by=None)
+    clock.advance(hours=11)
+    await sweep(storage, dialogue_idle=timedelta(hours=12))
+    assert await count(storage, Referral) == 1
+    clock.advance(hours=2)
+    await sweep(storage, dialogue_idle=timedelta(hours=12))
+    assert await count(storage, Referral) == 0

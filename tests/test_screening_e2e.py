@@ -199,22 +199,47 @@ async def test_who_they_are_and_whether_they_accept_responsibility_can_end_it(
         )
 
 
-async def test_a_parent_under_18_goes_to_the_yot_and_a_yot_officer_can_refer_them(
+async def test_a_parent_under_18_is_handed_to_the_yot_who_completes_the_referral(
     storage: Storage, api: FakeBotApi
 ) -> None:
     sergeant, yot = api.user(105, "Sgt"), api.user(106, "Yvonne")
+    other_force_yot = api.user(107, "Yann")
     async with running_bot(storage, api):
         await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
         await enrol(storage, yot, InviteSpec("yot", "Yvonne", "south-wales"))
-        ended = await _to_age(sergeant, "17")
+        await enrol(storage, other_force_yot, InviteSpec("yot", "Yann", "gwent"))
+        handed = await _to_age(sergeant, "17")
+        assert handed.startswith(t("en", "handover.done", reference="R-")[:40])
+        (notice,) = await yot.wait_for_reply()
+        assert notice.buttons == [[t("en", "handover.take")]]
+        assert other_force_yot.messages[-1].text != notice.text  # another force hears nothing
+        await yot.press(t("en", "handover.take"))
+        (question,) = await yot.wait_for_reply()
+        assert q("en", "social_services") in (question.text or "")
+        rest = script.to_consent("en")[-8:]  # from the Social Services question on
+        # The incident was today in this story, so Social Services were spoken to today too.
+        await script.run(yot, [("press", "Today") if v == "Yesterday" else (k, v) for k, v in rest])
+        await press(yot, a("en", "consent", "given"))
+        await script.run(yot, script.details("en", dob="01/01/2009"))  # 17, as police said
+        await yot.press(t("en", "screen.submit"))
+        (done,) = await yot.wait_for_reply()
+        assert "sent to Cardiff" in (done.text or "")
+    async with storage.unit_of_work() as uow:
+        referral = await uow.session.scalar(select(Referral))
+        assert referral is not None and referral.lifecycle_state is S.REFERRED
+        assert referral.yot and referral.referring_officer_id is not None
+
+
+async def test_with_no_yot_officer_enrolled_police_are_told_to_contact_the_yot(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant, yot = api.user(108, "Sgt"), api.user(109, "Yvonne")
+    async with running_bot(storage, api):
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "dyfed-powys"))
+        ended = await _to_age(sergeant, "16")
         assert ended.startswith(t("en", "screen.ineligible.under_18"))
         assert t("en", "screen.signpost.yot") in ended
-        carried_on = await _to_age(yot, "17")
-        assert q("en", "social_services") in carried_on
-        await yot.send("/cancel")
-        await yot.wait_for_reply()
-        await yot.press(t("en", "cancel.yes"))
-        await yot.wait_until(lambda u: u.last_text == t("en", "cancel.done"))
+        await enrol(storage, yot, InviteSpec("yot", "Yvonne", "dyfed-powys"))
         adult = await _to_age(yot, "19")
         assert adult.startswith(t("en", "screen.ineligible.adult_via_police"))
 

@@ -17,6 +17,7 @@ from conversations.parsing import Problem, initials
 from conversations.reply import Notice, Reply
 from conversations.screening import flow, render
 from conversations.screening.answers import find_las, label, read_value
+from conversations.screening.handover import hand_to_yot
 from conversations.screening.questions import BY_KEY, CONSENT_DEPENDS_ON, Question
 from conversations.screening.submit import submit
 from state_machine.eligibility import Decision, assess
@@ -76,7 +77,7 @@ async def on_button(
 ) -> Turn:
     lang = actor.language
     if action == "screening.resume":
-        return _one(await _current_question(uow, actor, dialogue))
+        return _one(await ask_current(uow, actor, dialogue))
     if action == "screening.restart":
         await discard(uow, actor, dialogue, "started again")
         return await _start(uow, actor)
@@ -128,6 +129,11 @@ async def _answer(
     await _record(uow, actor, referral, question, value)
     answers = await uow.referrals.answers(referral)
     decision = assess(answers, actor.role)
+    if decision is not None and decision.reason == "under_18":
+        notices = await hand_to_yot(uow, actor, dialogue, referral)
+        if notices is not None:
+            text = t(lang, "handover.done", reference=referral.reference)
+            return Turn([Reply(text)], notices)
     if decision is not None:
         return await _end(uow, actor, dialogue, referral, decision)
     if question.key == "consent" and value == "refused":
@@ -205,7 +211,7 @@ async def _referral(uow: UnitOfWork, dialogue: Dialogue) -> Referral:
     return await uow.referrals.get_by_id(dialogue.referral_id)
 
 
-async def _current_question(uow: UnitOfWork, actor: Actor, dialogue: Dialogue) -> Reply:
+async def ask_current(uow: UnitOfWork, actor: Actor, dialogue: Dialogue) -> Reply:
     referral = await _referral(uow, dialogue)
     return await _ask(uow, actor, dialogue, await uow.referrals.answers(referral))
 
