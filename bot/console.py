@@ -64,8 +64,9 @@ async def run_console(assistant: Assistant, actor: Actor, ask: Ask, say: Say) ->
         else:
             outcome = await assistant.text(actor, line)
         actor = await assistant.identify_actor(actor.user_id) or actor  # language may change
-        shown = render(outcome, say, actor.language)
-        buttons = shown or buttons
+        # Numbers press the buttons on screen now; with none shown, a number is just text
+        # (an age, a gravity score typed out).
+        buttons = render(outcome, say, actor.language)
 
 
 async def stdin_ask(prompt: str) -> str | None:

@@ -124,3 +124,12 @@ def test_the_invite_command_prints_a_single_use_link(
     assert "at least one LA" in capsys.readouterr().err
     assert main(["users", "list"]) == 0
     assert "no users yet" in capsys.readouterr().out
+
+
+async def test_a_number_typed_where_no_buttons_are_shown_is_an_answer(storage: Storage) -> None:
+    actor = await console_actor(storage, InviteSpec("admin", "Console"), "en")
+    # Police, the first force, then "7" typed at the name question (which has no buttons).
+    term = Terminal("/invite", "1", "1", "7", "/quit")
+    await run_console(Assistant(storage, "oocps_bot"), actor, term.ask, term.say)
+    assert term.shown[-4] == t("en", "invite.ask_expiry")
+    assert t("en", "console.pick_number", count=5) not in term.text
