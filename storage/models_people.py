@@ -7,8 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base
 
-ROLES = ("police", "yot", "worker", "manager", "admin")
-LANGUAGES = ("en", "cy")
 _ROLE_CHECK = "role IN ('police', 'yot', 'worker', 'manager', 'admin')"
 
 
