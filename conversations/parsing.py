@@ -16,6 +16,8 @@ from typing import Protocol, TypeVar
 
 @dataclass(frozen=True)
 class Problem:
+    """Why an answer was not accepted: a message key, and the values its text shows."""
+
     key: str
     params: dict[str, object] = field(default_factory=dict)
 
@@ -30,65 +32,87 @@ def fold(text: str) -> str:
 
 DATE_EXAMPLE = "21/03/2022"
 _RELATIVE = {"today": 0, "heddiw": 0, "yesterday": 1, "ddoe": 1}
-_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_DMY = re.compile(r"([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{4}|[0-9]{2})")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # what some phones paste
 
 
-def _day(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
+def _dmy(day: date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def _calendar(cleaned: str, latest: date | None) -> date | None:
+    if iso := _ISO.fullmatch(cleaned):
+        year, month, day = (int(g) for g in iso.groups())
+    elif dmy := _DMY.fullmatch(cleaned):  # always day first: 02/03 is the 2nd of March
+        day, month, year = (int(g) for g in dmy.groups())
+        if year < 100:
+            # 20yy, unless that is past `latest`: a date of birth typed 12/05/85 is 1985.
+            year += 1900 if latest is not None and 2000 + year > latest.year else 2000
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:  # 31/11, 29/02 outside a leap year, month 13
+        return None
 
 
 def parse_date(
     text: str, today: date, *, earliest: date | None = None, latest: date | None = None
 ) -> date | Problem:
-    """dd/mm/yyyy, d/m/yy (20yy), with / . or -; or today/yesterday (heddiw/ddoe)."""
-    cleaned = text.strip().rstrip(".!").strip()
-    if fold(cleaned) in _RELATIVE:
-        parsed = today - timedelta(days=_RELATIVE[fold(cleaned)])
+    """dd/mm/yyyy, d/m/yy, with / . or -; or today/yesterday (heddiw/ddoe)."""
+    cleaned = text.strip().rstrip(".!?,;:").strip()
+    if (word := fold(cleaned)) in _RELATIVE:
+        parsed: date | None = today - timedelta(days=_RELATIVE[word])
     else:
-        match = _DMY.match(cleaned)
-        if not match:
-            return Problem("parse.date.invalid", {"example": DATE_EXAMPLE})
-        day, month, year = (int(g) for g in match.groups())
-        year += 2000 if year < 100 else 0
-        try:
-            parsed = date(year, month, day)
-        except ValueError:
-            return Problem("parse.date.invalid", {"example": DATE_EXAMPLE})
+        parsed = _calendar(cleaned, latest)
+    if parsed is None:
+        return Problem("parse.date.invalid", {"example": DATE_EXAMPLE})
     if earliest is not None and parsed < earliest:
-        return Problem("parse.date.too_early", {"earliest": _day(earliest)})
+        return Problem("parse.date.too_early", {"earliest": _dmy(earliest)})
     if latest is not None and parsed > latest:
-        return Problem("parse.date.in_future", {"latest": _day(latest)})
+        key = "parse.date.in_future" if parsed > today else "parse.date.too_late"
+        return Problem(key, {"latest": _dmy(latest)})
     return parsed
 
 
 # Phones and postcodes ------------------------------------------------------------------------
 
 PHONE_EXAMPLE = "07700 900123"
-_PHONE_CHARS = re.compile(r"[\s\-().]")
+_PHONE_SEPARATORS = re.compile(r"[\s\-–.()/]")
+_PHONE = re.compile(r"(?:\+44|0044|44)0?([0-9]{9,10})|0([0-9]{9,10})")
+# The national number after the 0. Accepted: 01 (10 digits, or 9 for a few old areas), 02, 03
+# (charged as geographic), 07 mobiles including 07624 (Isle of Man). Refused, since nobody can
+# reliably be rung back on them or they cost the caller: 070 personal numbers (used in scams),
+# 076 pagers, 08 freephone/service numbers (an organisation's, not a person's), 09 premium
+# rate, 05 and 04/06 (VoIP, corporate, unallocated).
+_NSN = re.compile(r"1[1-9][0-9]{7,8}|[23][0-9]{9}|7(?!0|6(?!24))[0-9]{9}")
 
 
 def parse_uk_phone(text: str) -> str | Problem:
-    """A UK number as +44…; mobiles 07, landlines 01/02, 03. Premium (09) and
-    0800-style special ranges are refused: nobody can be called back on them reliably."""
-    digits = _PHONE_CHARS.sub("", text.strip()).replace("(0)", "")
-    digits = re.sub(r"^\+44|^0044|^44(?=\d{10}$)", "0", digits.replace("+44(0)", "+44"))
-    if digits.startswith("00"):
-        digits = digits[1:]
-    if not re.fullmatch(r"0(1\d{8,9}|[237]\d{9})", digits):
+    """A UK number as E.164 (+447700900123), from 07…, +44 (0)7…, 0044 7…, 44 7…."""
+    compact = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
+    match = _PHONE.fullmatch(compact)
+    national = (match.group(1) or match.group(2)) if match else ""
+    if not _NSN.fullmatch(national):
         return Problem("parse.phone.invalid", {"example": PHONE_EXAMPLE})
-    return "+44" + digits[1:]
+    return "+44" + national
 
 
 POSTCODE_EXAMPLE = "CF10 1AA"
-_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})$")
+# The official letter rules, not just the shapes (A9 9AA … AA9A 9AA): no Q/V/X first, no
+# I/J/Z second, no C/I/K/M/O/V in the inward letters. They catch O-for-0 typos like CF1O.
+_POSTCODE = re.compile(
+    r"((?:[A-PR-UWYZ][A-HK-Y]?[0-9]{1,2})|[A-PR-UWYZ][0-9][A-HJKPSTUW]"
+    r"|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])([0-9][ABD-HJLNP-UW-Z]{2})"
+)
 
 
 def parse_uk_postcode(text: str) -> str | Problem:
+    """Any case, spaces optional; returned upper case with one space: CF10 1AA."""
     compact = re.sub(r"\s+", "", text.upper())
-    match = _POSTCODE.match(compact)
-    if compact == "GIR0AA":
+    if compact == "GIR0AA":  # Girobank's, the one postcode outside the rules
         return "GIR 0AA"
-    if not match:
+    if not (match := _POSTCODE.fullmatch(compact)):
         return Problem("parse.postcode.invalid", {"example": POSTCODE_EXAMPLE})
     return f"{match.group(1)} {match.group(2)}"
 
@@ -109,7 +133,8 @@ POSTCODE_AREAS: dict[str, tuple[str, ...]] = {
 
 
 def postcode_las(postcode: str) -> tuple[str, ...]:
-    area = re.match(r"^[A-Z]+", postcode.upper())
+    """Welsh LA codes the postcode's area may be in; () when the table knows none."""
+    area = re.match(r"[A-Z]+", postcode.strip().upper())
     return POSTCODE_AREAS.get(area.group(0), ()) if area else ()
 
 
@@ -126,32 +151,57 @@ class Named(Protocol):
 
 
 N = TypeVar("N", bound=Named)
-_ALIASES = {"rct": "rhondda-cynon-taf", "npt": "neath-port-talbot", "vale": "vale-of-glamorgan",
-            "anglesey": "isle-of-anglesey", "mon": "isle-of-anglesey"}  # fmt: skip
+_ALIASES = {"rct": "rhondda-cynon-taf", "npt": "neath-port-talbot", "thevale": "vale-of-glamorgan"}
+# Welsh soft mutation undone on a name's words, so Caerfyrddin finds Sir Gaerfyrddin, Penfro
+# finds Sir Benfro and Mynwy Sir Fynwy. Two-letter forms are checked first.
+_SOFT = (("dd", ("d",)), ("ff", ()), ("ll", ()), ("rh", ()), ("g", ("c",)), ("b", ("p",)),
+         ("d", ("t",)), ("f", ("b", "m")), ("l", ("ll",)), ("r", ("rh",)))  # fmt: skip
+
+
+def _words(name: str) -> list[str]:
+    return [fold(w) for w in re.findall(r"[^\W_]+", unicodedata.normalize("NFC", name))]
+
+
+def _radicals(word: str) -> tuple[str, ...]:
+    for mutated, radicals in _SOFT:
+        if word.startswith(mutated):
+            return tuple(r + word[len(mutated) :] for r in radicals)
+    return ()
+
+
+def _rank(wanted: str, la: Named) -> int | None:
+    """0 exact (name, word, code, alias), 1 from a word's start, 2 the same after undoing a
+    Welsh mutation, 3 anywhere inside a name (3+ letters); None: no match."""
+    names = [_words(la.name_en), _words(la.name_cy), _words(la.code)]
+    if _ALIASES.get(wanted) == la.code or any(wanted in [*ws, "".join(ws)] for ws in names):
+        return 0
+    if any("".join(ws[i:]).startswith(wanted) for ws in names for i in range(len(ws))):
+        return 1
+    cy = names[1]
+    tails = ("".join([r, *cy[i + 1 :]]) for i, w in enumerate(cy) for r in _radicals(w))
+    if any(tail.startswith(wanted) for tail in tails):
+        return 2
+    return 3 if len(wanted) >= 3 and any(wanted in "".join(ws) for ws in names) else None
 
 
 def search_las(query: str, las: Sequence[N]) -> list[N]:
-    """LAs whose English or Welsh name (or code) contains what was typed; word starts first."""
-    wanted = fold(query)
-    if len(wanted) < 2:
+    """LAs matching part of their English or Welsh name, or code: best first, else in order.
+    Case, accents, spaces, hyphens and apostrophes are ignored (Môn == mon, Tor-faen)."""
+    if not (wanted := fold(query)):
         return []
-    starts, contains = [], []
-    for la in las:
-        words = [fold(w) for w in re.split(r"[\s\-']+", f"{la.name_en} {la.name_cy}") if w]
-        whole = [fold(la.name_en), fold(la.name_cy), fold(la.code)]
-        if _ALIASES.get(wanted) == la.code or any(w.startswith(wanted) for w in words + whole):
-            starts.append(la)
-        elif any(wanted in w for w in whole):
-            contains.append(la)
-    return starts + contains
+    ranked = [(rank, la) for la in las if (rank := _rank(wanted, la)) is not None]
+    return [la for _, la in sorted(ranked, key=lambda pair: pair[0])]
 
 
 # Free text, names, numbers -------------------------------------------------------------------
 
 
 def parse_text(text: str, *, limit: int, required: bool = True) -> str | Problem:
-    """Spaces tidied, single line breaks kept; empty or over-long text refused."""
-    lines = [" ".join(line.split()) for line in text.strip().splitlines()]
+    """Spaces and tabs collapsed, blank lines dropped (single line breaks kept), control
+    characters removed; empty (when required) or over-long text refused."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
+    lines = (" ".join(line.split()) for line in text.splitlines())
     cleaned = "\n".join(line for line in lines if line)
     if required and not cleaned:
         return Problem("parse.text.empty")
@@ -160,31 +210,42 @@ def parse_text(text: str, *, limit: int, required: bool = True) -> str | Problem
     return cleaned
 
 
-_NAME = re.compile(r"^[^\W\d_]+(?:[ '’\-.][^\W\d_]*)*$")
+# Words of letters (any script, accents as typed: ŵ ŷ â), joined inside by - ' ’ or . and
+# optionally ending in a dot (J. R. Hartley, O'Brien, Dafydd-Jones, St.John).
+_NAME_WORD = r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?"
+_NAME = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD})*")
 _PARTICLES = {"ap", "ab", "ferch", "verch", "de", "van", "von", "der", "la", "le", "di", "da"}
 
 
 def parse_name(text: str, limit: int = 100) -> str | Problem:
-    cleaned = " ".join(text.split())
-    if len(cleaned) < 2 or len(cleaned) > limit or not _NAME.match(cleaned):
+    """A person's name, whitespace tidied; at least two letters and at most `limit` chars."""
+    cleaned = " ".join(unicodedata.normalize("NFC", text).split())
+    letters = sum(c.isalpha() for c in cleaned)
+    if letters < 2 or len(cleaned) > limit or not _NAME.fullmatch(cleaned):
         return Problem("parse.name.invalid", {"limit": limit})
     return cleaned
 
 
 def initials(name: str) -> str:
-    """First letter of each part (spaces and hyphens), skipping particles: Siân ap
-    Dafydd-Jones -> SDJ."""
-    parts = [p for p in re.split(r"[\s\-]+", name) if p and p.casefold() not in _PARTICLES]
-    return "".join(p[0].upper() for p in parts)
+    """First letter of each part split on spaces and hyphens, upper case, skipping particles
+    typed in lower case after the first part: Siân ap Dafydd-Jones -> SDJ, but Van Morrison
+    -> VM (a capital means it is a name, and the first part always is)."""
+    parts = [p for p in re.split(r"[\s\-]+", name) if any(c.isalpha() for c in p)]
+    kept = [p for i, p in enumerate(parts) if i == 0 or p not in _PARTICLES]
+    return "".join(next(c for c in p if c.isalpha()).upper() for p in kept)
+
+
+_AGE = re.compile(
+    r"([0-9]{1,3})\s*(?:years?(?: old)?|yrs?|y/?o|oed|[bmf]lwydd(?: oed)?)?\s*[.!]?",
+    re.IGNORECASE,
+)
 
 
 def parse_age(text: str, *, low: int, high: int) -> int | Problem:
-    match = re.fullmatch(r"\s*(\d{1,3})\s*(years?( old)?|yrs?|oed|mlwydd( oed)?)?\s*\.?\s*",
-                         text.casefold())  # fmt: skip
-    if not match:
+    """Whole years: 17, "17 years (old)", "17 yrs", "17 oed", "17 mlwydd oed"."""
+    if not (match := _AGE.fullmatch(text.strip())):
         return Problem("parse.number.invalid", {"low": low, "high": high})
-    value = int(match.group(1))
-    if not low <= value <= high:
+    if not low <= (value := int(match.group(1))) <= high:
         return Problem("parse.number.out_of_range", {"low": low, "high": high})
     return value
 
@@ -193,25 +254,24 @@ def parse_age(text: str, *, low: int, high: int) -> int | Problem:
 
 _YES = {"yes", "y", "ie", "do", "oes", "ydy", "ydw", "ydyn", "yeah", "yep"}
 _NO = {"no", "n", "na", "naddo", "nacoes", "nacydy", "nagoes", "nope"}
+_NUMBERING = re.compile(r"^\s*[0-9]{1,2}(?:\s*(?:[.):\-]|\ufe0f?\u20e3)\s*|\s+)(?=\S)")
+
+
+def _choose(typed: str, choices: Sequence[tuple[str, str]]) -> str | None:
+    exact = {value for value, label in choices if fold(label) == typed}
+    if not exact and typed in _YES | _NO:
+        words = _YES if typed in _YES else _NO
+        exact = {value for value, label in choices if fold(label) in words or value in words}
+    if not exact and len(typed) >= 3:
+        exact = {value for value, label in choices if fold(label).startswith(typed)}
+    return exact.pop() if len(exact) == 1 else None
 
 
 def match_choice(text: str, choices: Sequence[tuple[str, str]]) -> str | None:
-    """The value whose label was typed (any case or accents, numbering like "1." ignored);
-    a unique prefix of 3+ characters; yes/no words in either language for yes/no buttons."""
-    typed = fold(re.sub(r"^\s*\d+[.)]\s+", "", text))
-    if not typed:
-        return None
-    by_label = {fold(label): value for value, label in choices}
-    if typed in by_label:
-        return by_label[typed]
-    values = {value for value, _ in choices}
-    if {"yes", "no"} <= values:
-        if typed in _YES:
-            return "yes"
-        if typed in _NO:
-            return "no"
-    if len(typed) >= 3:
-        found = {value for label, value in by_label.items() if label.startswith(typed)}
-        if len(found) == 1:
-            return found.pop()
+    """The value whose label was typed (any case or accents, emoji and numbering like "1."
+    ignored); a unique prefix of 3+ letters; yes/no words in either language for buttons
+    labelled Yes/Ie or No/Na. None when nothing, or more than one, matches."""
+    for candidate in dict.fromkeys((text, _NUMBERING.sub("", text, count=1))):
+        if (typed := fold(candidate)) and (value := _choose(typed, choices)) is not None:
+            return value
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,10 @@ def test_the_review_list_in_docs_matches_the_catalogue() -> None:
     committed = (ROOT / "docs" / "translations.md").read_text(encoding="utf-8")
     assert committed == review_markdown(), "run `.venv/bin/oocps translations`"
     assert all(f"| {key} |" in committed for key in CY.needs_review)
+
+
+def test_every_problem_a_parser_can_report_has_a_message() -> None:
+    source = (ROOT / "conversations" / "parsing.py").read_text(encoding="utf-8")
+    keys = set(re.findall(r'"(parse\.[a-z_.]+)"', source))
+    assert len(keys) >= 10, "the scan found the keys"
+    assert keys - set(EN.messages) == set()
