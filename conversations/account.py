@@ -6,6 +6,7 @@ from conversations.access import ROLE_COMMANDS, Actor, menu_for
 from conversations.i18n import as_language, t
 from conversations.keyboards import button, language_buttons
 from conversations.reply import Outcome, Reply
+from conversations.screening import service as screening
 from storage.uow import UnitOfWork
 
 
@@ -69,12 +70,6 @@ async def cancel(uow: UnitOfWork, actor: Actor) -> Reply:
 
 async def cancel_confirmed(uow: UnitOfWork, actor: Actor) -> Reply:
     dialogue = await uow.dialogues.current(actor.user_id)
-    if dialogue is not None and dialogue.referral_id is not None:
-        # An unsubmitted screening goes with everything it held.
-        referral = await uow.referrals.get_by_id(dialogue.referral_id)
-        if referral.state == "screening":
-            await uow.referrals.discard_screening(
-                referral, actor=actor.audit_name, reason="cancelled"
-            )
-    await uow.dialogues.end(actor.user_id)
+    if dialogue is not None:
+        await screening.discard(uow, dialogue, actor=actor.audit_name, reason="cancelled")
     return Reply(t(actor.language, "cancel.done"), edit=True)

@@ -71,7 +71,7 @@ class Assistant:
             if name == "users":
                 return Outcome([await _users(uow, actor)])
             if name == "screen":
-                return _outcome(await screening.begin(uow, actor))
+                return await screening.begin(uow, actor)
         return Outcome([Reply(t(lang, "command.unknown"))])  # pragma: no cover
 
     async def press(self, actor: Actor, token: str) -> Outcome:
@@ -89,7 +89,7 @@ class Assistant:
             if action == "referral.accept":
                 return Outcome([await submit.accept(uow, actor, int(payload["referral_id"]))])
             if action == "referral.take":
-                return _outcome(await handover.take(uow, actor, int(payload["referral_id"])))
+                return await handover.take(uow, actor, int(payload["referral_id"]))
             if action == "referral.details":
                 return Outcome([await submit.details(uow, actor, int(payload["referral_id"]))])
             dialogue = await uow.dialogues.current(actor.user_id)
@@ -97,7 +97,7 @@ class Assistant:
             if dialogue is None or dialogue.kind != kind or not actor.may(_COMMAND_OF[kind]):
                 return Outcome([Reply(t(actor.language, "button.stale"))])
             if kind == screening.KIND:
-                return _outcome(await screening.on_button(uow, actor, dialogue, action, payload))
+                return await screening.on_button(uow, actor, dialogue, action, payload)
             reply = await invite_dialogue.on_button(
                 uow, actor, dialogue, action, payload, bot_username=self.bot_username
             )
@@ -118,16 +118,12 @@ class Assistant:
             if dialogue.kind == invite_dialogue.KIND and actor.may("invite"):
                 return Outcome([await invite_dialogue.on_text(uow, actor, dialogue, text)])
             if dialogue.kind == screening.KIND and actor.may("screen"):
-                return _outcome(await screening.on_text(uow, actor, dialogue, text))
+                return await screening.on_text(uow, actor, dialogue, text)
             return Outcome([Reply(t(lang, "text.not_expected"))])
 
 
 # The command that starts each kind of dialogue: its role check guards the dialogue's buttons.
 _COMMAND_OF = {invite_dialogue.KIND: "invite", screening.KIND: "screen"}
-
-
-def _outcome(turn: screening.Turn) -> Outcome:
-    return Outcome(turn.replies, notices=turn.notices)
 
 
 async def _users(uow: UnitOfWork, actor: Actor) -> Reply:

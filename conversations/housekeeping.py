@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from conversations.screening import service as screening
 from storage.uow import Storage
 from storage.updates import forget_updates_before
 
 UPDATE_IDS_KEPT = timedelta(days=2)  # Telegram gives up re-delivering an update after 24 hours
 BUTTONS_KEPT = timedelta(days=30)
+SWEEPER = "system:sweeper"
 
 
 @dataclass(frozen=True)
@@ -25,13 +27,7 @@ async def sweep(storage: Storage, *, dialogue_idle: timedelta) -> Swept:
         await uow.buttons.forget_before(now - BUTTONS_KEPT)
         idle = await uow.dialogues.idle_since(now - dialogue_idle)
         for dialogue in idle:
-            if dialogue.referral_id is not None:
-                referral = await uow.referrals.get_by_id(dialogue.referral_id)
-                if referral.state == "screening":  # never submitted: its data goes too
-                    await uow.referrals.discard_screening(
-                        referral, actor="system:sweeper", reason="idle"
-                    )
-            await uow.dialogues.end(dialogue.user_id)
+            await screening.discard(uow, dialogue, actor=SWEEPER, reason="idle")
         for referral in await uow.referrals.unattended_screenings(now - dialogue_idle):
-            await uow.referrals.discard_screening(referral, actor="system:sweeper", reason="idle")
+            await uow.referrals.discard_screening(referral, actor=SWEEPER, reason="idle")
     return Swept(dialogues=len(idle))

@@ -3,26 +3,19 @@ handed to the YOT officers of the officer's force, and one of them completes it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from conversations.access import Actor
 from conversations.i18n import t
 from conversations.keyboards import button
-from conversations.reply import Notice, Reply
+from conversations.reply import Notice, Outcome, Reply
 from conversations.screening import flow
 from state_machine.lifecycle import ReferralState
-from storage.models import Dialogue, Referral
+from storage.models import Referral
 from storage.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    from conversations.screening.service import Turn
 
 HANDED_OVER = "handed_to_yot"  # a screening answer: the force whose YOT may pick it up
 
 
-async def hand_to_yot(
-    uow: UnitOfWork, actor: Actor, dialogue: Dialogue, referral: Referral
-) -> list[Notice] | None:
+async def hand_to_yot(uow: UnitOfWork, actor: Actor, referral: Referral) -> list[Notice] | None:
     """Offer the screening to the force's YOT officers; None when there are none enrolled."""
     officers = [u for u in await uow.people.active_with_role("yot")
                 if u.force_code == actor.force_code]  # fmt: skip
@@ -42,24 +35,24 @@ async def hand_to_yot(
     return notices
 
 
-async def take(uow: UnitOfWork, actor: Actor, referral_id: int) -> Turn:
+async def take(uow: UnitOfWork, actor: Actor, referral_id: int) -> Outcome:
     """A YOT officer of the same force carries on from where police stopped."""
-    from conversations.screening.service import Turn, ask_current
+    from conversations.screening.service import ask_current  # service imports this module
 
     lang = actor.language
     referral = await uow.referrals.get_by_id(referral_id)
     answers = await uow.referrals.answers(referral)
     if actor.role != "yot" or answers.get(HANDED_OVER) != actor.force_code:
-        return Turn([Reply(t(lang, "button.stale"))], [])
+        return Outcome([Reply(t(lang, "button.stale"))])
     if referral.lifecycle_state is not ReferralState.SCREENING or answers.get("yot_officer"):
-        return Turn([Reply(t(lang, "handover.taken", reference=referral.reference),
-                           edit=True)], [])  # fmt: skip
+        return Outcome([Reply(t(lang, "handover.taken", reference=referral.reference),
+                           edit=True)])  # fmt: skip
     current = await uow.dialogues.current(actor.user_id)
     if current is not None:  # one conversation at a time; theirs is not lost silently
-        return Turn([Reply(t(lang, "handover.finish_first"))], [])
+        return Outcome([Reply(t(lang, "handover.finish_first"))])
     await uow.referrals.record_answer(referral, "yot_officer", actor.user_id, by=actor.user_id)
     referral.referring_officer_id = actor.user_id
     dialogue = await uow.dialogues.begin(actor.user_id, "screening", flow.next_step("age", answers))
     dialogue.referral_id = referral.id
     taken = Reply(t(lang, "handover.yours", reference=referral.reference), edit=True)
-    return Turn([taken, await ask_current(uow, actor, dialogue)], [])
+    return Outcome([taken, await ask_current(uow, actor, dialogue)])

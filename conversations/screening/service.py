@@ -7,20 +7,20 @@ dialogue row only says where the officer is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from conversations.access import Actor
 from conversations.i18n import t
 from conversations.keyboards import button, rows
 from conversations.parsing import Problem, initials
-from conversations.reply import Notice, Reply
+from conversations.reply import Outcome, Reply
 from conversations.screening import flow, render
 from conversations.screening.answers import find_las, label, read_value
 from conversations.screening.handover import hand_to_yot
 from conversations.screening.questions import BY_KEY, CONSENT_DEPENDS_ON, Question
 from conversations.screening.submit import submit
 from state_machine.eligibility import Decision, assess
+from state_machine.lifecycle import ReferralState
 from storage.models import Dialogue, Referral
 from storage.uow import UnitOfWork
 
@@ -28,19 +28,11 @@ KIND = "screening"
 ROLES = ("police", "yot")
 
 
-@dataclass
-class Turn:
-    """What one step produced: replies for the officer, notices for others."""
-
-    replies: list[Reply]
-    notices: list[Notice]
+def _one(reply: Reply) -> Outcome:
+    return Outcome([reply])
 
 
-def _one(reply: Reply) -> Turn:
-    return Turn([reply], [])
-
-
-async def begin(uow: UnitOfWork, actor: Actor) -> Turn:
+async def begin(uow: UnitOfWork, actor: Actor) -> Outcome:
     """`/screen`: start, or offer to carry on with the screening already under way."""
     lang = actor.language
     current = await uow.dialogues.current(actor.user_id)
@@ -51,7 +43,7 @@ async def begin(uow: UnitOfWork, actor: Actor) -> Turn:
     return await _start(uow, actor)
 
 
-async def _start(uow: UnitOfWork, actor: Actor) -> Turn:
+async def _start(uow: UnitOfWork, actor: Actor) -> Outcome:
     referral = await uow.referrals.start_screening(
         actor=actor.audit_name,
         officer_id=actor.user_id,
@@ -61,25 +53,27 @@ async def _start(uow: UnitOfWork, actor: Actor) -> Turn:
     dialogue = await uow.dialogues.begin(actor.user_id, KIND, flow.first_step())
     dialogue.referral_id = referral.id
     intro = Reply(t(actor.language, "screen.intro"))
-    return Turn([intro, await _ask(uow, actor, dialogue, {})], [])
+    return Outcome([intro, await _ask(uow, actor, dialogue, {})])
 
 
-async def discard(uow: UnitOfWork, actor: Actor, dialogue: Dialogue, reason: str) -> None:
-    """Drop a screening that was never submitted, with everything it held."""
+async def discard(uow: UnitOfWork, dialogue: Dialogue, *, actor: str, reason: str) -> None:
+    """End a conversation; a screening it held that was never submitted goes with everything
+    it held (for /cancel, "start again" and the idle sweep alike)."""
     if dialogue.referral_id is not None:
         referral = await uow.referrals.get_by_id(dialogue.referral_id)
-        await uow.referrals.discard_screening(referral, actor=actor.audit_name, reason=reason)
-    await uow.dialogues.end(actor.user_id)
+        if referral.lifecycle_state is ReferralState.SCREENING:
+            await uow.referrals.discard_screening(referral, actor=actor, reason=reason)
+    await uow.dialogues.end(dialogue.user_id)
 
 
 async def on_button(
     uow: UnitOfWork, actor: Actor, dialogue: Dialogue, action: str, payload: dict[str, Any]
-) -> Turn:
+) -> Outcome:
     lang = actor.language
     if action == "screening.resume":
         return _one(await ask_current(uow, actor, dialogue))
     if action == "screening.restart":
-        await discard(uow, actor, dialogue, "started again")
+        await discard(uow, dialogue, actor=actor.audit_name, reason="started again")
         return await _start(uow, actor)
     if action == "screening.change":
         referral = await _referral(uow, dialogue)
@@ -98,7 +92,7 @@ async def on_button(
     return _one(Reply(t(lang, "button.stale")))
 
 
-async def on_text(uow: UnitOfWork, actor: Actor, dialogue: Dialogue, text: str) -> Turn:
+async def on_text(uow: UnitOfWork, actor: Actor, dialogue: Dialogue, text: str) -> Outcome:
     lang = actor.language
     if dialogue.step == flow.REVIEW:
         return _one(Reply(t(lang, "screen.review_use_buttons")))
@@ -117,23 +111,23 @@ async def on_text(uow: UnitOfWork, actor: Actor, dialogue: Dialogue, text: str) 
     value = read_value(lang, question, text, today, answers)
     if isinstance(value, Problem):
         again = await _ask(uow, actor, dialogue, answers)
-        return Turn([Reply(t(lang, value.key, **value.params)), again], [])
+        return Outcome([Reply(t(lang, value.key, **value.params)), again])
     return await _answer(uow, actor, dialogue, question, value)
 
 
 async def _answer(
     uow: UnitOfWork, actor: Actor, dialogue: Dialogue, question: Question, value: Any
-) -> Turn:
+) -> Outcome:
     lang = actor.language
     referral = await _referral(uow, dialogue)
     await _record(uow, actor, referral, question, value)
     answers = await uow.referrals.answers(referral)
     decision = assess(answers, actor.role)
     if decision is not None and decision.reason == "under_18":
-        notices = await hand_to_yot(uow, actor, dialogue, referral)
+        notices = await hand_to_yot(uow, actor, referral)
         if notices is not None:
             text = t(lang, "handover.done", reference=referral.reference)
-            return Turn([Reply(text)], notices)
+            return Outcome([Reply(text)], notices=notices)
     if decision is not None:
         return await _end(uow, actor, dialogue, referral, decision)
     if question.key == "consent" and value == "refused":
@@ -186,7 +180,7 @@ async def _record(
 
 async def _end(
     uow: UnitOfWork, actor: Actor, dialogue: Dialogue, referral: Referral, decision: Decision
-) -> Turn:
+) -> Outcome:
     """Ineligible: end at once, recording why and the section it rests on."""
     reason = f"{decision.reason} ({decision.section})"
     await uow.personal.purge(referral, actor=actor.audit_name, reason="ineligible")
@@ -197,7 +191,9 @@ async def _end(
     return _one(render.ineligible(actor.language, decision, referral.reference))
 
 
-async def _refused(uow: UnitOfWork, actor: Actor, dialogue: Dialogue, referral: Referral) -> Turn:
+async def _refused(
+    uow: UnitOfWork, actor: Actor, dialogue: Dialogue, referral: Referral
+) -> Outcome:
     await uow.personal.purge(referral, actor=actor.audit_name, reason="consent refused")
     await uow.referrals.transition(
         referral, "refuse_consent", actor=actor.audit_name, reason="consent refused"

@@ -3,35 +3,30 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from conversations.access import Actor
 from conversations.i18n import t
 from conversations.keyboards import button
-from conversations.reply import Button, Notice, Reply
+from conversations.reply import Button, Notice, Outcome, Reply
 from state_machine.errors import LifecycleError
 from state_machine.lifecycle import ReferralState
 from storage.models import Dialogue, Notification, Referral, User
 from storage.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    from conversations.screening.service import Turn
 
 
 def _day(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else "–"
 
 
-async def submit(uow: UnitOfWork, actor: Actor, referral: Referral, dialogue: Dialogue) -> Turn:
-    from conversations.screening.service import Turn  # the result type lives with the steps
-
+async def submit(uow: UnitOfWork, actor: Actor, referral: Referral, dialogue: Dialogue) -> Outcome:
     lang = actor.language
     answers = await uow.referrals.answers(referral)
     referral.session_language = answers.get("session_language")
     try:
         await uow.referrals.transition(referral, "submit", actor=actor.audit_name)
     except LifecycleError:
-        return Turn([Reply(t(lang, "screen.submit_refused"))], [])
+        return Outcome([Reply(t(lang, "screen.submit_refused"))])
     await uow.dialogues.end(actor.user_id)
     la = await _la(uow, referral.la_code)
     done = Reply(
@@ -44,7 +39,7 @@ async def submit(uow: UnitOfWork, actor: Actor, referral: Referral, dialogue: Di
             support_due=_day(referral.support_due),
         )
     )
-    return Turn([done], await notify_new_referral(uow, referral))
+    return Outcome([done], notices=await notify_new_referral(uow, referral))
 
 
 async def _la(uow: UnitOfWork, code: str | None) -> Any:
