@@ -20,6 +20,7 @@ from telegram.ext import (
 from bot import handlers
 from bot.context import BotContext, Deps
 from bot.errors import on_error
+from bot.http import AiohttpRequest
 from bot.jobs import SWEEP_EVERY, sweep_job
 from bot.ratelimit import TelegramRateLimiter
 from bot.settings import Settings
@@ -43,6 +44,8 @@ def build_application(
         .base_file_url(settings.base_file_url)  # not derived by PTB (DESIGN.md §9)
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(rate_limiter or TelegramRateLimiter())
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.sqlite_inline import connector
+
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
 
@@ -36,11 +38,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
-    """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout on every connect."""
+    """An engine for `url`; SQLite answers inline (storage/sqlite_inline.py) and gets foreign
+    keys, WAL and a busy timeout on every connect."""
     target = async_url(url)
-    engine = create_async_engine(target, **kwargs)
-    if target.get_backend_name() == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    if target.get_backend_name() != "sqlite":
+        return create_async_engine(target, **kwargs)
+    if not target.database or target.database == ":memory:":
+        raise ValueError("SQLite needs a file (sqlite:///path): each connection would get "
+                         "a database of its own")  # fmt: skip
+    engine = create_async_engine(target, async_creator=connector(target.database), **kwargs)
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
 
