@@ -8,6 +8,7 @@ from typing import Literal, get_args
 from conversations.i18n import Language, as_language, t
 from conversations.reply import Command
 from storage.models import User
+from storage.people import Profile
 
 Role = Literal["police", "yot", "worker", "manager", "admin"]
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -35,7 +36,7 @@ class Actor:
     language: Language
 
     @classmethod
-    def of(cls, user: User) -> Actor:
+    def of(cls, user: User | Profile) -> Actor:
         role = user.role
         assert role in ROLES
         return cls(

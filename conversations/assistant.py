@@ -30,13 +30,13 @@ class Assistant:
         async with self.storage.unit_of_work() as uow:
             if not await claim_update(uow.session, delivery_id, uow.clock.now()):
                 return False, None
-            user = await uow.people.by_telegram_id(telegram_id)
+            user = await uow.people.profile(telegram_id)
             return True, Actor.of(user) if user is not None and user.active else None
 
     async def identify(self, telegram_id: int) -> Actor | None:
         """The enrolled, active user behind a Telegram account, or None for anyone else."""
         async with self.storage.unit_of_work() as uow:
-            user = await uow.people.by_telegram_id(telegram_id)
+            user = await uow.people.profile(telegram_id)
             return Actor.of(user) if user is not None and user.active else None
 
     async def identify_actor(self, user_id: int) -> Actor | None:

@@ -4,15 +4,44 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
 from storage.audit import AuditLog
+from storage.dialect import execute
 from storage.models import EnrolmentFailure, Invite, User, UserLA
 from storage.reference import Place, ReferenceData
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What every update needs to know about its sender, read in one statement."""
+
+    id: int
+    telegram_id: int | None
+    display_name: str
+    role: str
+    force_code: str | None
+    national: bool
+    language: str
+    active: bool
+    la_codes: tuple[str, ...]
+
+
+_USERS, _USER_LAS = User.metadata.tables["users"], User.metadata.tables["user_las"]
+_PROFILE_COLUMNS = (
+    "id", "telegram_id", "display_name", "role", "force_code", "national", "language", "active"
+)  # fmt: skip
+_PROFILE = (
+    select(*(_USERS.c[name] for name in _PROFILE_COLUMNS), _USER_LAS.c.la_code)
+    .select_from(_USERS.outerjoin(_USER_LAS, _USER_LAS.c.user_id == _USERS.c.id))
+    .where(_USERS.c.telegram_id == bindparam("telegram_id"))
+    .order_by(_USER_LAS.c.la_code)
+)
 
 
 def token_hash(token: str) -> str:
@@ -31,6 +60,17 @@ class PeopleRepository:
 
     async def by_telegram_id(self, telegram_id: int) -> User | None:
         return await self._session.scalar(select(User).where(User.telegram_id == telegram_id))
+
+    async def profile(self, telegram_id: int) -> Profile | None:
+        rows = (await execute(self._session, _PROFILE, {"telegram_id": telegram_id})).all()
+        if not rows:
+            return None
+        first = rows[0]
+        return Profile(
+            first.id, first.telegram_id, first.display_name, first.role, first.force_code,
+            first.national, first.language, first.active,
+            tuple(row.la_code for row in rows if row.la_code is not None),
+        )  # fmt: skip
 
     async def get(self, user_id: int) -> User | None:
         return await self._session.get(User, user_id)

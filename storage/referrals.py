@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,9 +17,30 @@ from state_machine.deadlines import Deadlines
 from state_machine.lifecycle import Case, ReferralState, Transitioned, fire
 from state_machine.reference import new_reference
 from storage.audit import AuditLog
+from storage.dialect import execute, insert_for
 from storage.errors import NotFound
 from storage.models import Dialogue, ParentingSession, Referral, ScreeningAnswer
 from storage.models_cases import STATE_FROM_MACHINE
+
+_ANSWERS = ScreeningAnswer.metadata.tables["screening_answers"]
+_REPLACED = ("value", "answered_at", "answered_by")
+# Built once: every answer of every screening reads them.
+_READ_ANSWERS = select(_ANSWERS.c.question, _ANSWERS.c.value).where(
+    _ANSWERS.c.referral_id == bindparam("referral_id")
+)
+
+
+@cache
+def _record(insert: Any) -> Any:
+    """The answer's upsert, built once per database kind."""
+    statement = insert(_ANSWERS).values(
+        {name: bindparam(name) for name in ("referral_id", "question", *_REPLACED)}
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["referral_id", "question"],
+        set_={name: statement.excluded[name] for name in _REPLACED},
+    )
+
 
 _OUTCOMES = {
     ReferralState.OUTCOME_NOT_TAKEN_UP: "not_taken_up",
@@ -100,25 +122,10 @@ class ReferralRepository:
     async def record_answer(
         self, referral: Referral, question: str, value: Any, *, by: int | None
     ) -> None:
-        """Store (or replace) one screening answer."""
-        existing = await self._session.scalar(
-            select(ScreeningAnswer).where(
-                ScreeningAnswer.referral_id == referral.id, ScreeningAnswer.question == question
-            )
-        )
-        now = self._clock.now()
-        if existing is None:
-            self._session.add(
-                ScreeningAnswer(
-                    referral_id=referral.id,
-                    question=question,
-                    value=value,
-                    answered_at=now,
-                    answered_by=by,
-                )
-            )
-        else:
-            existing.value, existing.answered_at, existing.answered_by = value, now, by
+        """Store (or replace) one screening answer, in one statement."""
+        row = {"referral_id": referral.id, "question": question, "value": value,
+               "answered_at": self._clock.now(), "answered_by": by}  # fmt: skip
+        await execute(self._session, _record(insert_for(self._session)), row)
 
     async def forget_answer(self, referral: Referral, question: str) -> None:
         await self._session.execute(
@@ -128,9 +135,7 @@ class ReferralRepository:
         )
 
     async def answers(self, referral: Referral) -> dict[str, Any]:
-        rows = await self._session.scalars(
-            select(ScreeningAnswer).where(ScreeningAnswer.referral_id == referral.id)
-        )
+        rows = await execute(self._session, _READ_ANSWERS, {"referral_id": referral.id})
         return {row.question: row.value for row in rows}
 
     async def case_of(self, referral: Referral) -> Case:

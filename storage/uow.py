@@ -70,6 +70,7 @@ class UnitOfWork:
     ) -> None:
         try:
             if exc_type is None:
+                await self.buttons.save()
                 await self.session.commit()
             else:
                 await self.session.rollback()

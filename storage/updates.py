@@ -1,25 +1,32 @@
 """Telegram update ids already taken: the same update is acted on once, across restarts."""
 
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dialect import execute, insert_for
 from storage.models import ProcessedUpdate
+
+_TABLE = ProcessedUpdate.metadata.tables["processed_updates"]
+
+
+@cache
+def _claim(insert: Any) -> Any:
+    """Built once per database kind: every update starts with it."""
+    return (
+        insert(_TABLE)
+        .values(update_id=bindparam("update_id"), processed_at=bindparam("at"))
+        .on_conflict_do_nothing(index_elements=["update_id"])
+    )
 
 
 async def claim_update(session: AsyncSession, update_id: int, at: datetime) -> bool:
     """True for the first claim of `update_id`; False for a repeat (any instance, any time)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(ProcessedUpdate)
-        .values(update_id=update_id, processed_at=at)
-        .on_conflict_do_nothing(index_elements=["update_id"])
-    )
-    result = await session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    result = await execute(session, _claim(insert_for(session)), {"update_id": update_id, "at": at})
+    return bool(result.rowcount)
 
 
 async def forget_updates_before(session: AsyncSession, before: datetime) -> None:

@@ -1,0 +1,29 @@
+"""What differs between the two databases, and the short path for statements built once."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import CursorResult, Executable
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def insert_for(session: AsyncSession) -> Any:
+    """`insert` with ON CONFLICT for the session's database (both spell it the same way)."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+async def execute(
+    session: AsyncSession,
+    statement: Executable,
+    params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+) -> CursorResult[Any]:
+    """A table-level statement on the session's connection, in its transaction.
+
+    Skips the ORM's per-statement work (autoflush, ORM compile state), which costs more than
+    the statement itself on the hot path. Only for tables the ORM does not hold changes for
+    in the same unit of work (tokens, update ids, answers, the sender's profile).
+    """
+    connection = await session.connection()
+    return await connection.execute(statement, params)
