@@ -10,7 +10,7 @@ from conversations.enrolment import InviteError, InviteSpec, check_scope, invite
 from conversations.i18n import t
 from conversations.keyboards import Keyboard, button, rows
 from conversations.reply import Reply
-from storage.models import Dialogue
+from storage.dialogues import DialogueState
 from storage.uow import UnitOfWork
 
 KIND = "invite"
@@ -32,7 +32,7 @@ def _ask_role(uow: UnitOfWork, actor: Actor) -> Reply:
 async def on_button(
     uow: UnitOfWork,
     actor: Actor,
-    dialogue: Dialogue,
+    dialogue: DialogueState,
     action: str,
     payload: dict[str, Any],
     *,
@@ -69,7 +69,7 @@ async def on_button(
     return Reply(t(lang, "button.stale"))
 
 
-async def on_text(uow: UnitOfWork, actor: Actor, dialogue: Dialogue, text: str) -> Reply:
+async def on_text(uow: UnitOfWork, actor: Actor, dialogue: DialogueState, text: str) -> Reply:
     lang = actor.language
     if dialogue.step != "name":
         return Reply(t(lang, "dialogue.use_buttons"))
@@ -91,7 +91,7 @@ async def _ask_force(uow: UnitOfWork, actor: Actor) -> Reply:
     return Reply(t(lang, "invite.ask_force"), buttons=rows(choices, 1), edit=True)
 
 
-async def _ask_las(uow: UnitOfWork, actor: Actor, dialogue: Dialogue) -> Reply:
+async def _ask_las(uow: UnitOfWork, actor: Actor, dialogue: DialogueState) -> Reply:
     lang = actor.language
     chosen = set(dialogue.answers.get("las", []))
     choices = []
@@ -107,7 +107,7 @@ async def _ask_las(uow: UnitOfWork, actor: Actor, dialogue: Dialogue) -> Reply:
 
 
 async def _finish(
-    uow: UnitOfWork, actor: Actor, dialogue: Dialogue, expiry: str, bot_username: str
+    uow: UnitOfWork, actor: Actor, dialogue: DialogueState, expiry: str, bot_username: str
 ) -> Reply:
     lang = actor.language
     answers = dialogue.answers

@@ -1,47 +1,110 @@
-"""A user's conversation in progress, kept in the database so a restart loses nothing."""
+"""A user's conversation in progress, kept in the database so a restart loses nothing.
 
+Read and written with statements built once, not through the ORM's unit of work: every
+update reads the sender's dialogue and most move it on, so this is the bot's hottest row.
+"""
+
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Row, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
+from storage.dialect import execute
 from storage.models import Dialogue
+
+_TABLE = Dialogue.metadata.tables["dialogues"]
+_COLUMNS = ("user_id", "kind", "step", "answers", "referral_id", "updated_at")
+_READ = select(*(_TABLE.c[name] for name in _COLUMNS)).where(_TABLE.c.user_id == bindparam("uid"))
+_INSERT = insert(_TABLE)
+_UPDATE = (
+    update(_TABLE)
+    .where(_TABLE.c.user_id == bindparam("uid"))
+    .values(step=bindparam("step"), answers=bindparam("answers"), updated_at=bindparam("at"))
+)
+_DELETE = delete(_TABLE).where(_TABLE.c.user_id == bindparam("uid"))
+
+
+@dataclass(slots=True)
+class DialogueState:
+    """Where one user is: the kind of conversation, its step and what it has gathered."""
+
+    user_id: int
+    kind: str
+    step: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    referral_id: int | None = None
+    updated_at: datetime | None = None
+
+
+def _state(row: Row[Any]) -> DialogueState:
+    return DialogueState(row.user_id, row.kind, row.step, row.answers, row.referral_id,
+                         row.updated_at)  # fmt: skip
 
 
 class DialogueStore:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self._session = session
         self._clock = clock
+        self._seen: dict[int, DialogueState | None] = {}  # this unit of work's reads and writes
+        self._moved: dict[int, DialogueState] = {}  # advanced, written by `save`
 
-    async def current(self, user_id: int) -> Dialogue | None:
-        return await self._session.scalar(select(Dialogue).where(Dialogue.user_id == user_id))
+    async def current(self, user_id: int) -> DialogueState | None:
+        if user_id not in self._seen:
+            row = (await execute(self._session, _READ, {"uid": user_id})).first()
+            self._seen[user_id] = None if row is None else _state(row)
+        return self._seen[user_id]
 
     async def begin(
-        self, user_id: int, kind: str, step: str, answers: dict[str, Any] | None = None
-    ) -> Dialogue:
+        self,
+        user_id: int,
+        kind: str,
+        step: str,
+        answers: dict[str, Any] | None = None,
+        *,
+        referral_id: int | None = None,
+    ) -> DialogueState:
         """Start `kind` for the user, replacing whatever they had in progress."""
         await self.end(user_id)
         now = self._clock.now()
-        dialogue = Dialogue(
-            user_id=user_id, kind=kind, step=step, answers=dict(answers or {}),
-            started_at=now, updated_at=now,
+        dialogue = DialogueState(user_id, kind, step, dict(answers or {}), referral_id, now)
+        await execute(
+            self._session,
+            _INSERT,
+            {"user_id": user_id, "kind": kind, "step": step, "answers": dialogue.answers,
+             "referral_id": referral_id, "started_at": now, "updated_at": now},
         )  # fmt: skip
-        self._session.add(dialogue)
+        self._seen[user_id] = dialogue
         return dialogue
 
-    def advance(self, dialogue: Dialogue, step: str, **answers: Any) -> None:
-        # A new dict, so the JSON column sees the change.
+    def advance(self, dialogue: DialogueState, step: str, **answers: Any) -> None:
         dialogue.answers = {**dialogue.answers, **answers}
         dialogue.step = step
         dialogue.updated_at = self._clock.now()
+        self._moved[dialogue.user_id] = dialogue
+
+    async def save(self) -> None:
+        """Write the dialogues advanced in this unit of work (once each, however often)."""
+        moved, self._moved = self._moved, {}
+        for d in moved.values():
+            await execute(
+                self._session,
+                _UPDATE,
+                {"uid": d.user_id, "step": d.step, "answers": d.answers, "at": d.updated_at},
+            )
 
     async def end(self, user_id: int) -> None:
-        await self._session.execute(delete(Dialogue).where(Dialogue.user_id == user_id))
-        await self._session.flush()
+        await execute(self._session, _DELETE, {"uid": user_id})
+        self._moved.pop(user_id, None)
+        self._seen[user_id] = None
 
-    async def idle_since(self, before: datetime) -> list[Dialogue]:
+    async def idle_since(self, before: datetime) -> list[DialogueState]:
         """Conversations nobody has touched since `before`."""
-        rows = await self._session.scalars(select(Dialogue).where(Dialogue.updated_at < before))
-        return list(rows)
+        rows = await execute(
+            self._session,
+            select(*(_TABLE.c[name] for name in _COLUMNS)).where(_TABLE.c.updated_at < before),
+            {},
+        )
+        return [_state(row) for row in rows]

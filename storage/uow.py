@@ -71,6 +71,7 @@ class UnitOfWork:
         try:
             if exc_type is None:
                 await self.buttons.save()
+                await self.dialogues.save()
                 await self.session.commit()
             else:
                 await self.session.rollback()

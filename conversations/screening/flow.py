@@ -8,6 +8,7 @@ consent again if the LA changed. `change_<section>` goes from `review` to that s
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -79,13 +80,24 @@ _MACHINE = Machine(
 )
 
 
+_LOCAL = threading.local()
+
+
+def _position() -> _Position:
+    """One model per thread, added to the machine once: adding a model gives it a method per
+    state and trigger, which cost more than the step itself."""
+    pos: _Position | None = getattr(_LOCAL, "position", None)
+    if pos is None:
+        pos = _LOCAL.position = _Position(QUESTIONS[0].key, {}, None)
+        _MACHINE.add_model(pos)
+    return pos
+
+
 def _fire(step: str, trigger: str, answers: Mapping[str, Any], editing: str | None) -> str:
-    pos = _Position(step, answers, editing)
-    _MACHINE.add_model(pos, initial=step)
-    try:
-        pos.trigger(trigger)  # type: ignore[attr-defined]
-    finally:
-        _MACHINE.remove_model(pos)
+    pos = _position()
+    pos.answers, pos.editing = answers, editing
+    _MACHINE.set_state(step, model=pos)
+    pos.trigger(trigger)  # type: ignore[attr-defined]
     return pos.state
 
 

@@ -52,7 +52,7 @@ async def take(uow: UnitOfWork, actor: Actor, referral_id: int) -> Outcome:
         return Outcome([Reply(t(lang, "handover.finish_first"))])
     await uow.referrals.record_answer(referral, "yot_officer", actor.user_id, by=actor.user_id)
     referral.referring_officer_id = actor.user_id
-    dialogue = await uow.dialogues.begin(actor.user_id, "screening", flow.next_step("age", answers))
-    dialogue.referral_id = referral.id
+    step = flow.next_step("age", answers)
+    dialogue = await uow.dialogues.begin(actor.user_id, "screening", step, referral_id=referral.id)
     taken = Reply(t(lang, "handover.yours", reference=referral.reference), edit=True)
     return Outcome([taken, await ask_current(uow, actor, dialogue)])

@@ -21,7 +21,8 @@ from conversations.screening.questions import BY_KEY, CONSENT_DEPENDS_ON, Questi
 from conversations.screening.submit import submit
 from state_machine.eligibility import Decision, assess
 from state_machine.lifecycle import ReferralState
-from storage.models import Dialogue, Referral
+from storage.dialogues import DialogueState
+from storage.models import Referral
 from storage.uow import UnitOfWork
 
 KIND = "screening"
@@ -50,13 +51,14 @@ async def _start(uow: UnitOfWork, actor: Actor) -> Outcome:
         force_code=actor.force_code,
         yot=actor.role == "yot",
     )
-    dialogue = await uow.dialogues.begin(actor.user_id, KIND, flow.first_step())
-    dialogue.referral_id = referral.id
+    dialogue = await uow.dialogues.begin(
+        actor.user_id, KIND, flow.first_step(), referral_id=referral.id
+    )
     intro = Reply(t(actor.language, "screen.intro"))
     return Outcome([intro, await _ask(uow, actor, dialogue, {})])
 
 
-async def discard(uow: UnitOfWork, dialogue: Dialogue, *, actor: str, reason: str) -> None:
+async def discard(uow: UnitOfWork, dialogue: DialogueState, *, actor: str, reason: str) -> None:
     """End a conversation; a screening it held that was never submitted goes with everything
     it held (for /cancel, "start again" and the idle sweep alike)."""
     if dialogue.referral_id is not None:
@@ -67,7 +69,7 @@ async def discard(uow: UnitOfWork, dialogue: Dialogue, *, actor: str, reason: st
 
 
 async def on_button(
-    uow: UnitOfWork, actor: Actor, dialogue: Dialogue, action: str, payload: dict[str, Any]
+    uow: UnitOfWork, actor: Actor, dialogue: DialogueState, action: str, payload: dict[str, Any]
 ) -> Outcome:
     lang = actor.language
     if action == "screening.resume":
@@ -92,7 +94,7 @@ async def on_button(
     return _one(Reply(t(lang, "button.stale")))
 
 
-async def on_text(uow: UnitOfWork, actor: Actor, dialogue: Dialogue, text: str) -> Outcome:
+async def on_text(uow: UnitOfWork, actor: Actor, dialogue: DialogueState, text: str) -> Outcome:
     lang = actor.language
     if dialogue.step == flow.REVIEW:
         return _one(Reply(t(lang, "screen.review_use_buttons")))
@@ -116,7 +118,7 @@ async def on_text(uow: UnitOfWork, actor: Actor, dialogue: Dialogue, text: str) 
 
 
 async def _answer(
-    uow: UnitOfWork, actor: Actor, dialogue: Dialogue, question: Question, value: Any
+    uow: UnitOfWork, actor: Actor, dialogue: DialogueState, question: Question, value: Any
 ) -> Outcome:
     lang = actor.language
     referral = await _referral(uow, dialogue)
@@ -179,7 +181,7 @@ async def _record(
 
 
 async def _end(
-    uow: UnitOfWork, actor: Actor, dialogue: Dialogue, referral: Referral, decision: Decision
+    uow: UnitOfWork, actor: Actor, dialogue: DialogueState, referral: Referral, decision: Decision
 ) -> Outcome:
     """Ineligible: end at once, recording why and the section it rests on."""
     reason = f"{decision.reason} ({decision.section})"
@@ -192,7 +194,7 @@ async def _end(
 
 
 async def _refused(
-    uow: UnitOfWork, actor: Actor, dialogue: Dialogue, referral: Referral
+    uow: UnitOfWork, actor: Actor, dialogue: DialogueState, referral: Referral
 ) -> Outcome:
     await uow.personal.purge(referral, actor=actor.audit_name, reason="consent refused")
     await uow.referrals.transition(
@@ -202,17 +204,19 @@ async def _refused(
     return _one(Reply(t(actor.language, "screen.consent_refused", reference=referral.reference)))
 
 
-async def _referral(uow: UnitOfWork, dialogue: Dialogue) -> Referral:
+async def _referral(uow: UnitOfWork, dialogue: DialogueState) -> Referral:
     assert dialogue.referral_id is not None
     return await uow.referrals.get_by_id(dialogue.referral_id)
 
 
-async def ask_current(uow: UnitOfWork, actor: Actor, dialogue: Dialogue) -> Reply:
+async def ask_current(uow: UnitOfWork, actor: Actor, dialogue: DialogueState) -> Reply:
     referral = await _referral(uow, dialogue)
     return await _ask(uow, actor, dialogue, await uow.referrals.answers(referral))
 
 
-async def _ask(uow: UnitOfWork, actor: Actor, dialogue: Dialogue, answers: dict[str, Any]) -> Reply:
+async def _ask(
+    uow: UnitOfWork, actor: Actor, dialogue: DialogueState, answers: dict[str, Any]
+) -> Reply:
     referral = await _referral(uow, dialogue)
     if dialogue.step == flow.REVIEW:
         return await render.review(uow, actor, referral, answers)

@@ -11,7 +11,8 @@ from conversations.keyboards import button
 from conversations.reply import Button, Notice, Outcome, Reply
 from state_machine.errors import LifecycleError
 from state_machine.lifecycle import ReferralState
-from storage.models import Dialogue, Notification, Referral, User
+from storage.dialogues import DialogueState
+from storage.models import Notification, Referral, User
 from storage.uow import UnitOfWork
 
 
@@ -19,7 +20,9 @@ def _day(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else "–"
 
 
-async def submit(uow: UnitOfWork, actor: Actor, referral: Referral, dialogue: Dialogue) -> Outcome:
+async def submit(
+    uow: UnitOfWork, actor: Actor, referral: Referral, dialogue: DialogueState
+) -> Outcome:
     lang = actor.language
     answers = await uow.referrals.answers(referral)
     referral.session_language = answers.get("session_language")
