@@ -9,11 +9,16 @@ so the rate limiter's "never retry a timeout" rule holds.
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput, UploadFileDict
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 # PTB's defaults (HTTPXRequest), so behaviour matches what its documentation describes.
 READ, WRITE, CONNECT, POOL, MEDIA_WRITE = 5.0, 5.0, 5.0, 1.0, 20.0
@@ -43,6 +48,7 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 headers={"User-Agent": self.USER_AGENT},
+                cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets none; skip the jar
             )
 
     async def shutdown(self) -> None:
@@ -66,24 +72,44 @@ class AiohttpRequest(BaseRequest):
         # aiohttp has no separate write timeout: sending counts against the connect phase,
         # which starts after a pooled connection is free.
         connect = _given(connect_timeout, self._connect)
-        timeout = aiohttp.ClientTimeout(
-            total=None,
-            connect=_sum(_given(pool_timeout, self._pool), connect, write),
-            sock_connect=connect,
-            sock_read=_given(read_timeout, self._read),
+        timeout = _timeout(
+            _sum(_given(pool_timeout, self._pool), connect, write),
+            connect,
+            _given(read_timeout, self._read),
         )
-        body: aiohttp.FormData | dict[str, str] | None = None
-        if request_data is not None:
-            body = request_data.json_parameters
-            if files:
-                body = _form(body, files)
+        body: aiohttp.FormData | bytes | None = None
+        headers = None
+        if request_data is not None and files:
+            body = _form(request_data.json_parameters, files)
+        elif request_data is not None:  # what aiohttp would make of the dict, made directly
+            body = urlencode(request_data.json_parameters).encode()
+            headers = _FORM
         try:
-            async with self._session.request(method, url, data=body, timeout=timeout) as response:
+            async with self._session.request(
+                method, _url(url), data=body, headers=headers, timeout=timeout
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as err:  # aiohttp's timeouts are TimeoutError subclasses
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+
+
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@lru_cache(maxsize=256)
+def _url(url: str) -> URL:
+    """The bot calls a few dozen method URLs; parse each once."""
+    return URL(url)
+
+
+@cache
+def _timeout(connect: float | None, sock_connect: float | None, sock_read: float | None) -> Any:
+    """Few distinct values are ever asked for; built once each."""
+    return aiohttp.ClientTimeout(
+        total=None, connect=connect, sock_connect=sock_connect, sock_read=sock_read
+    )
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

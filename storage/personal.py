@@ -1,13 +1,42 @@
-"""The individual's personal details: encrypted at rest, every read audited, purgeable."""
+"""The individual's personal details: encrypted at rest, every read audited, purgeable.
 
+Written as the screening goes (one answer at a time), so read and written with statements
+built once rather than through the ORM's unit of work.
+"""
+
+from functools import cache
 from typing import Any
 
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
 from storage.audit import AuditLog
 from storage.crypto import FieldCipher
+from storage.dialect import execute, insert_for
 from storage.models import PersonalDetails, Referral
+
+_TABLE = PersonalDetails.metadata.tables["personal_details"]
+_READ = select(_TABLE.c.payload).where(_TABLE.c.referral_id == bindparam("rid"))
+_PURGE = (
+    update(_TABLE)
+    .where(_TABLE.c.referral_id == bindparam("rid"), _TABLE.c.payload.is_not(None))
+    .values(payload=None, purged_at=bindparam("at"))
+)
+
+
+@cache
+def _save(insert: Any) -> Any:
+    """Insert, or replace the payload (and undo a purge), built once per database kind."""
+    statement = insert(_TABLE).values(
+        referral_id=bindparam("rid"), payload=bindparam("payload"),
+        recorded_at=bindparam("at"), purged_at=None,
+    )  # fmt: skip
+    return statement.on_conflict_do_update(
+        index_elements=["referral_id"],
+        set_={"payload": statement.excluded.payload, "recorded_at": statement.excluded.recorded_at,
+              "purged_at": None},
+    )  # fmt: skip
 
 
 class PersonalDetailsStore:
@@ -20,15 +49,9 @@ class PersonalDetailsStore:
         self._audit = audit
 
     async def save(self, referral: Referral, details: dict[str, Any], *, actor: str) -> None:
-        row = await self._session.get(PersonalDetails, referral.id)
         payload = self._cipher.encrypt_json(details)
-        if row is None:
-            row = PersonalDetails(
-                referral_id=referral.id, payload=payload, recorded_at=self._clock.now()
-            )
-            self._session.add(row)
-        else:
-            row.payload, row.recorded_at, row.purged_at = payload, self._clock.now(), None
+        params = {"rid": referral.id, "payload": payload, "at": self._clock.now()}
+        await execute(self._session, _save(insert_for(self._session)), params)
         self._audit.record(
             actor, "personal_details.saved", referral_id=referral.id,
             details={"fields": sorted(details)},
@@ -36,33 +59,33 @@ class PersonalDetailsStore:
 
     async def merge(self, referral: Referral, fields: dict[str, Any], *, actor: str) -> None:
         """Add or replace some fields (a screening records details one answer at a time)."""
-        row = await self._session.get(PersonalDetails, referral.id)
-        current = self._cipher.decrypt_json(row.payload) if row and row.payload else {}
+        current = await self._decrypted(referral) or {}
         await self.save(referral, {**current, **fields}, actor=actor)
 
     async def read(self, referral: Referral, *, actor: str, purpose: str) -> dict[str, Any] | None:
         """The details, or None once purged; the read itself is audited (who and why)."""
-        row = await self._session.get(PersonalDetails, referral.id)
-        if row is None or row.payload is None:
+        details = await self._decrypted(referral)
+        if details is None:
             return None
         self._audit.record(
             actor, "personal_details.read", referral_id=referral.id, details={"purpose": purpose}
         )
-        return self._cipher.decrypt_json(row.payload)
+        return details
 
     async def initials(self, referral: Referral) -> str | None:
         """Initials for notifications (not audited as a read of full details)."""
-        row = await self._session.get(PersonalDetails, referral.id)
-        if row is None or row.payload is None:
-            return None
-        value = self._cipher.decrypt_json(row.payload).get("initials")
+        details = await self._decrypted(referral)
+        value = details.get("initials") if details else None
         return str(value) if value else None
 
     async def purge(self, referral: Referral, *, actor: str, reason: str) -> bool:
         """Erase the details (retention ended, or consent refused); the row marks when."""
-        row = await self._session.get(PersonalDetails, referral.id)
-        if row is None or row.payload is None:
+        params = {"rid": referral.id, "at": self._clock.now()}
+        if not (await execute(self._session, _PURGE, params)).rowcount:
             return False
-        row.payload, row.purged_at = None, self._clock.now()
         self._audit.record(actor, "personal_details.purged", referral_id=referral.id, reason=reason)
         return True
+
+    async def _decrypted(self, referral: Referral) -> dict[str, Any] | None:
+        payload = (await execute(self._session, _READ, {"rid": referral.id})).scalar()
+        return None if payload is None else self._cipher.decrypt_json(payload)

@@ -72,6 +72,7 @@ class UnitOfWork:
             if exc_type is None:
                 await self.buttons.save()
                 await self.dialogues.save()
+                await self.audit.save()
                 await self.session.commit()
             else:
                 await self.session.rollback()

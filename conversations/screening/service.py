@@ -146,11 +146,10 @@ async def _record(
     uow: UnitOfWork, actor: Actor, referral: Referral, question: Question, value: Any
 ) -> None:
     if question.personal:
-        await uow.personal.merge(referral, {question.key: value}, actor=actor.audit_name)
+        fields = {question.key: value}
         if question.key == "name":  # notifications show only these
-            await uow.personal.merge(
-                referral, {"initials": initials(value)}, actor=actor.audit_name
-            )
+            fields["initials"] = initials(value)
+        await uow.personal.merge(referral, fields, actor=actor.audit_name)
         return
     key, stored = question.key, value
     if key == "repeat_disposal" and stored == "conditional_caution":
