@@ -44,7 +44,9 @@ def render(outcome: Outcome, say: Say, lang: str) -> list[Button]:
 
 async def run_console(assistant: Assistant, actor: Actor, ask: Ask, say: Say) -> None:
     say(t(actor.language, "console.intro", name=actor.name))
-    buttons = render(await assistant.command(actor, "help"), say, actor.language)
+    welcome = await assistant.command(actor, "help")
+    assert welcome is not None
+    buttons = render(welcome, say, actor.language)
     while True:
         line = await ask("> ")
         if line is None or line.strip().lower() in QUIT:
@@ -63,6 +65,7 @@ async def run_console(assistant: Assistant, actor: Actor, ask: Ask, say: Say) ->
             outcome = await assistant.command(actor, name.lower(), args)
         else:
             outcome = await assistant.text(actor, line)
+        assert outcome is not None  # only a Telegram update can be a repeat
         actor = await assistant.identify_actor(actor.user_id) or actor  # language may change
         # Numbers press the buttons on screen now; with none shown, a number is just text
         # (an age, a gravity score typed out).

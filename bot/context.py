@@ -7,7 +7,6 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from conversations.access import Actor
 from conversations.assistant import Assistant
 from storage.uow import Storage
 
@@ -19,7 +18,7 @@ class Deps:
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """One per update; the gate fills `actor` before any handler of group 0 runs."""
+    """One per update: PTB's context with our dependencies."""
 
     def __init__(
         self,
@@ -28,15 +27,9 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         user_id: int | None = None,
     ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
-        self.actor: Actor | None = None
 
     @property
     def deps(self) -> Deps:
         deps = self.application.bot_data["deps"]
         assert isinstance(deps, Deps)
         return deps
-
-    def enrolled(self) -> Actor:
-        """The gate has let this update through, so there is an actor."""
-        assert self.actor is not None
-        return self.actor

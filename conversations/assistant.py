@@ -1,10 +1,13 @@
-"""The one entry point every channel uses: identify, then command, button press or text.
+"""The one entry point every channel uses: a command, a button press or text.
 
-Each call is one unit of work. Role is checked here, on the server, for every command and
-every button, whatever the channel showed the user.
+Each call is one unit of work, and for a Telegram delivery it also claims the update and
+identifies the sender: one transaction per update. Role is checked here, on the server, for
+every command and every button, whatever the channel showed the user.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from conversations import account, invite_dialogue
 from conversations.access import Actor
@@ -19,19 +22,35 @@ from storage.updates import claim_update
 MAX_TEXT = 4000  # one Telegram message; anything longer is refused, not cut
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """A Telegram update as the assistant sees it: acted on once, from one account."""
+
+    update_id: int
+    telegram_id: int
+
+
+# Who is asking: a Telegram delivery (claimed and identified in the same transaction as the
+# work, so a revoked user is refused and a re-delivered update is ignored atomically), or an
+# actor already known (the console).
+Who = Actor | Delivery
+
+
 class Assistant:
     def __init__(self, storage: Storage, bot_username: str) -> None:
         self.storage = storage
         self.bot_username = bot_username
         self.enrolment = Enrolment(storage)
 
-    async def receive(self, delivery_id: int, telegram_id: int) -> tuple[bool, Actor | None]:
-        """Claim a delivery (False if it was seen before) and say who sent it, in one go."""
-        async with self.storage.unit_of_work() as uow:
-            if not await claim_update(uow.session, delivery_id, uow.clock.now()):
-                return False, None
-            user = await uow.people.profile(telegram_id)
-            return True, Actor.of(user) if user is not None and user.active else None
+    async def _admit(self, uow: UnitOfWork, who: Who) -> Actor | Outcome | None:
+        """The enrolled sender; or the one reply a stranger gets; or None for an update
+        already handled."""
+        if isinstance(who, Actor):
+            return who
+        if not await claim_update(uow.session, who.update_id, uow.clock.now()):
+            return None
+        user = await uow.people.profile(who.telegram_id)
+        return Actor.of(user) if user is not None and user.active else self.stranger()
 
     async def identify(self, telegram_id: int) -> Actor | None:
         """The enrolled, active user behind a Telegram account, or None for anyone else."""
@@ -50,14 +69,23 @@ class Assistant:
         """All anyone not enrolled ever hears: the same for every message, command or button."""
         return Outcome([Reply(both("stranger.closed_service"))])
 
-    async def start(self, telegram_id: int, payload: str, language_hint: str | None) -> Outcome:
+    async def start(
+        self, telegram_id: int, payload: str, language_hint: str | None, *, update_id: int = -1
+    ) -> Outcome | None:
+        """`/start`, which may enrol; None if this update was handled before."""
+        if update_id >= 0:
+            async with self.storage.unit_of_work() as uow:
+                if not await claim_update(uow.session, update_id, uow.clock.now()):
+                    return None
         return await self.enrolment.start(telegram_id, payload, language_hint)
 
-    async def command(self, actor: Actor, name: str, args: str = "") -> Outcome:
-        lang = actor.language
-        if not actor.may(name):
-            return Outcome([Reply(t(lang, "command.unknown"))])
+    async def command(self, who: Who, name: str, args: str = "") -> Outcome | None:
         async with self.storage.unit_of_work() as uow:
+            actor = await self._admit(uow, who)
+            if not isinstance(actor, Actor):
+                return actor
+            if not actor.may(name):
+                return Outcome([Reply(t(actor.language, "command.unknown"))])
             if name == "help":
                 return Outcome([account.help_reply(actor)])
             if name == "whoami":
@@ -72,10 +100,13 @@ class Assistant:
                 return Outcome([await _users(uow, actor)])
             if name == "screen":
                 return await screening.begin(uow, actor)
-        return Outcome([Reply(t(lang, "command.unknown"))])  # pragma: no cover
+            return Outcome([Reply(t(actor.language, "command.unknown"))])  # pragma: no cover
 
-    async def press(self, actor: Actor, token: str) -> Outcome:
+    async def press(self, who: Who, token: str) -> Outcome | None:
         async with self.storage.unit_of_work() as uow:
+            actor = await self._admit(uow, who)
+            if not isinstance(actor, Actor):
+                return actor
             pressed = await uow.buttons.resolve(token, actor.user_id)
             if pressed is None:
                 return Outcome([Reply(t(actor.language, "button.stale"))])
@@ -103,15 +134,21 @@ class Assistant:
             )
             return Outcome([reply])
 
-    @staticmethod
-    async def unsupported(actor: Actor) -> Outcome:
-        return Outcome([Reply(t(actor.language, "text.unsupported"))])
-
-    async def text(self, actor: Actor, text: str) -> Outcome:
-        lang = actor.language
-        if len(text) > MAX_TEXT:
-            return Outcome([Reply(t(lang, "text.too_long", limit=MAX_TEXT))])
+    async def unsupported(self, who: Who) -> Outcome | None:
         async with self.storage.unit_of_work() as uow:
+            actor = await self._admit(uow, who)
+            if not isinstance(actor, Actor):
+                return actor
+            return Outcome([Reply(t(actor.language, "text.unsupported"))])
+
+    async def text(self, who: Who, text: str) -> Outcome | None:
+        async with self.storage.unit_of_work() as uow:
+            actor = await self._admit(uow, who)
+            if not isinstance(actor, Actor):
+                return actor
+            lang = actor.language
+            if len(text) > MAX_TEXT:
+                return Outcome([Reply(t(lang, "text.too_long", limit=MAX_TEXT))])
             dialogue = await uow.dialogues.current(actor.user_id)
             if dialogue is None:
                 return Outcome([Reply(t(lang, "text.not_expected"))])

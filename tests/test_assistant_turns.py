@@ -1,0 +1,101 @@
+"""One transaction per Telegram update: the claim, the sender and the work stand or fall
+together (conversations/assistant.py), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from conversations.access import Actor
+from conversations.assistant import Assistant, Delivery
+from conversations.enrolment import InviteSpec, create_invite
+from conversations.i18n import both
+from conversations.screening import service
+from storage.models import ProcessedUpdate, ScreeningAnswer
+from storage.uow import Storage
+
+SERGEANT = 5
+
+
+async def enrolled(storage: Storage) -> tuple[Assistant, Actor]:
+    assistant = Assistant(storage, "bot")
+    token = await create_invite(storage, InviteSpec("police", "Sgt", "gwent"), actor="t")
+    await assistant.start(SERGEANT, token, "en")
+    actor = await assistant.identify(SERGEANT)
+    assert actor is not None
+    return assistant, actor
+
+
+async def rows(storage: Storage, model: Any) -> int:
+    async with storage.unit_of_work() as uow:
+        return int(await uow.session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def first_button(outcome: Any) -> str:
+    return str(outcome.replies[-1].buttons[0][0].token)
+
+
+async def test_a_delivery_is_acted_on_once(storage: Storage) -> None:
+    assistant, _ = await enrolled(storage)
+    first = await assistant.command(Delivery(100, SERGEANT), "screen")
+    assert first is not None
+    press = Delivery(101, SERGEANT)
+    assert await assistant.press(press, first_button(first)) is not None
+    assert await rows(storage, ScreeningAnswer) == 1
+    assert await assistant.press(press, first_button(first)) is None  # delivered again
+    assert await assistant.text(Delivery(100, SERGEANT), "/screen") is None
+    assert await rows(storage, ScreeningAnswer) == 1
+
+
+async def test_work_that_fails_leaves_the_update_unclaimed_and_nothing_half_done(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assistant, _ = await enrolled(storage)
+    first = await assistant.command(Delivery(100, SERGEANT), "screen")
+    assert first is not None
+    claimed = await rows(storage, ProcessedUpdate)
+    real = service._ask
+
+    async def broken(*args: Any) -> Any:
+        raise RuntimeError("the next question could not be shown")
+
+    monkeypatch.setattr(service, "_ask", broken)
+    with pytest.raises(RuntimeError):
+        await assistant.press(Delivery(101, SERGEANT), first_button(first))
+    assert await rows(storage, ProcessedUpdate) == claimed  # Telegram may send it again...
+    assert await rows(storage, ScreeningAnswer) == 0  # ...and the answer was not kept
+    monkeypatch.setattr(service, "_ask", real)
+    retried = await assistant.press(Delivery(101, SERGEANT), first_button(first))
+    assert retried is not None and retried.replies[-1].buttons  # the next question
+    assert await rows(storage, ScreeningAnswer) == 1
+
+
+async def test_a_revoked_user_is_a_stranger_from_the_next_update_even_mid_screening(
+    storage: Storage,
+) -> None:
+    assistant, actor = await enrolled(storage)
+    first = await assistant.command(Delivery(100, SERGEANT), "screen")
+    assert first is not None
+    async with storage.unit_of_work() as uow:
+        user = await uow.people.get(actor.user_id)
+        assert user is not None
+        await uow.people.revoke(user, actor="admin")
+    stranger = both("stranger.closed_service")
+    for outcome in (
+        await assistant.press(Delivery(101, SERGEANT), first_button(first)),
+        await assistant.text(Delivery(102, SERGEANT), "Community Resolution"),
+        await assistant.command(Delivery(103, SERGEANT), "whoami"),
+        await assistant.unsupported(Delivery(104, SERGEANT)),
+    ):
+        assert outcome is not None and [r.text for r in outcome.replies] == [stranger]
+    assert await rows(storage, ScreeningAnswer) == 0
+
+
+async def test_the_console_has_no_updates_to_claim(storage: Storage) -> None:
+    assistant, actor = await enrolled(storage)
+    claimed = await rows(storage, ProcessedUpdate)
+    outcome = await assistant.command(actor, "whoami")
+    assert outcome is not None and "Sgt" in outcome.replies[0].text
+    assert await rows(storage, ProcessedUpdate) == claimed
