@@ -17,14 +17,20 @@ NOTICEABLE = 0.4  # seconds; below this a chat action would only cost an API cal
 @contextlib.asynccontextmanager
 async def typing_if_slow(context: BotContext, chat_id: int) -> AsyncIterator[None]:
     async def show() -> None:
-        await asyncio.sleep(NOTICEABLE)
         with contextlib.suppress(TelegramError):  # a hint only: never fail the reply over it
             await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
 
-    task = asyncio.create_task(show())
+    # A timer, not a sleeping task: most replies are quicker than NOTICEABLE, and a timer
+    # costs far less to set and cancel.
+    shown: list[asyncio.Task[None]] = []
+    timer = asyncio.get_running_loop().call_later(
+        NOTICEABLE, lambda: shown.append(asyncio.create_task(show()))
+    )
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        timer.cancel()
+        for task in shown:  # the reply is ready: the hint is no longer needed
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

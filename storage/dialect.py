@@ -25,5 +25,15 @@ async def execute(
     the statement itself on the hot path. Only for tables the ORM does not hold changes for
     in the same unit of work (tokens, update ids, answers, the sender's profile).
     """
-    connection = await session.connection()
+    connection = session.info.get(_CONNECTION)
+    if connection is None:  # one look-up per unit of work, not one per statement
+        connection = session.info[_CONNECTION] = await session.connection()
     return await connection.execute(statement, params)
+
+
+_CONNECTION = "storage.dialect.connection"
+
+
+def forget_connection(session: AsyncSession) -> None:
+    """At the end of a unit of work: the connection goes back to the pool."""
+    session.info.pop(_CONNECTION, None)

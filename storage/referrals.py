@@ -42,6 +42,7 @@ def _record(insert: Any) -> Any:
     )
 
 
+_BY_ID = select(Referral).where(Referral.id == bindparam("id"))  # built once: every answer
 _OUTCOMES = {
     ReferralState.OUTCOME_NOT_TAKEN_UP: "not_taken_up",
     ReferralState.OUTCOME_NOT_ENGAGED: "not_engaged",
@@ -55,6 +56,7 @@ class ReferralRepository:
         self._clock = clock
         self._tz = tz
         self._audit = audit
+        self._loaded: dict[int, Referral] = {}  # this unit of work's, by id
 
     async def start_screening(
         self, *, actor: str, officer_id: int | None, force_code: str | None, yot: bool = False
@@ -114,7 +116,11 @@ class ReferralRepository:
         return referral
 
     async def get_by_id(self, referral_id: int) -> Referral:
-        referral = await self._session.get(Referral, referral_id)
+        referral = self._loaded.get(referral_id)
+        if referral is None or referral not in self._session:
+            referral = await self._session.scalar(_BY_ID, {"id": referral_id})
+        if referral is not None:
+            self._loaded[referral_id] = referral
         if referral is None:
             raise NotFound("referral_not_found", f"no referral #{referral_id}")
         return referral

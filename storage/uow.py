@@ -13,6 +13,7 @@ from storage.audit import AuditLog
 from storage.buttons import ButtonStore
 from storage.crypto import FieldCipher
 from storage.database import Database
+from storage.dialect import forget_connection
 from storage.dialogues import DialogueStore
 from storage.people import PeopleRepository
 from storage.personal import PersonalDetailsStore
@@ -77,4 +78,5 @@ class UnitOfWork:
             else:
                 await self.session.rollback()
         finally:
+            forget_connection(self.session)
             await self.session.close()
