@@ -130,10 +130,11 @@ class SimUser:
 
         Returns the callback query id.
         """
-        message = next(
-            (m for m in reversed(self.messages) if m.buttons),
-            None,
-        )
+        # Newest first, snapshotting only the message pressed: copying the whole chat on every
+        # press made long conversations quadratic (and the benchmark measure this, not the bot).
+        stored = (self._chat.messages[i] for i in reversed(self._chat.bot_sent))
+        visible = (m for m in stored if not m.deleted)
+        message = next((m for m in map(BotMessage.of, visible) if m.buttons), None)
         if message is None:
             raise AssertionError(
                 f"{self}: no bot message with an inline keyboard; last text {self.last_text!r}"
