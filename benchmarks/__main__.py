@@ -22,6 +22,7 @@ from sqlalchemy import text
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from bot.http import AiohttpRequest
 from bot.ratelimit import TelegramRateLimiter
 from bot.settings import load_settings
 from conversations.enrolment import InviteSpec, create_invite
@@ -43,14 +44,18 @@ Conversation = Callable[[SimUser, Timed], Awaitable[None]]
 
 
 @asynccontextmanager
-async def echo_bot(api: FakeBotApi) -> AsyncIterator[object]:
-    """The baseline: PTB with one handler that echoes text back."""
+async def echo_bot(api: FakeBotApi, *, aiohttp: bool = False) -> AsyncIterator[object]:
+    """The baseline: PTB with one handler that echoes text back; PTB's own HTTP client
+    (httpx), or the aiohttp one our bot uses (to show what the client alone is worth)."""
 
     async def echo(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_message is not None
         await update.effective_message.reply_text(update.effective_message.text or "echo")
 
-    app = ApplicationBuilder().token(api.token).base_url(api.base_url).build()
+    builder = ApplicationBuilder().token(api.token).base_url(api.base_url)
+    if aiohttp:
+        builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest())
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     settings = load_settings(TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_API_BASE_URL=api.base_url)
     runner = BotThread(app, settings)
@@ -103,7 +108,13 @@ def screening(lang: str) -> Conversation:
 
 
 async def measure(
-    name: str, users: int, conversation: Conversation, *, ours: bool, limits: bool = False
+    name: str,
+    users: int,
+    conversation: Conversation,
+    *,
+    ours: bool,
+    limits: bool = False,
+    aiohttp: bool = False,
 ) -> float:
     async with FakeBotApi(token="777:BENCH") as api:
         people = [api.user(10_000 + n, f"U{n}") for n in range(users)]
@@ -114,7 +125,11 @@ async def measure(
                 if limits
                 else TelegramRateLimiter(overall_per_second=1e9, per_chat_burst=10**9)
             )
-            bot = running_bot(storage, api, rate_limiter=limiter) if storage else echo_bot(api)
+            bot = (
+                running_bot(storage, api, rate_limiter=limiter)
+                if storage
+                else echo_bot(api, aiohttp=aiohttp)
+            )
             async with bot:
                 if storage is not None:
                     worker = api.user(99_999, "Worker")
@@ -137,8 +152,12 @@ async def measure(
 async def main(users: int) -> None:
     steps = len(screening_script.whole("en"))
     echo = await measure("PTB echo bot", users, chat("hello", steps), ours=False)
+    same_client = await measure(
+        "PTB echo bot, aiohttp client", users, chat("hello", steps), ours=False, aiohttp=True
+    )
     screen = await measure("oocps-bot complete screenings", users, screening("en"), ours=True)
     print(f"ratio screening/echo: {screen / echo:.2f}  (target >= 0.5)")
+    print(f"ratio screening/echo on the same HTTP client: {screen / same_client:.2f}")
     whoami = await measure("oocps-bot /whoami", users, chat("/whoami", 10), ours=True)
     print(f"ratio /whoami/echo: {whoami / echo:.2f}")
     await measure(
