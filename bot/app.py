@@ -24,6 +24,7 @@ from bot.http import AiohttpRequest
 from bot.jobs import SWEEP_EVERY, sweep_job
 from bot.ratelimit import TelegramRateLimiter
 from bot.settings import Settings
+from bot.updates import PerChatInOrder
 from conversations.access import ROLE_COMMANDS
 from conversations.assistant import Assistant
 from storage.uow import Storage
@@ -46,6 +47,7 @@ def build_application(
         .rate_limiter(rate_limiter or TelegramRateLimiter())
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .concurrent_updates(PerChatInOrder())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

@@ -317,3 +317,33 @@ async def test_a_slow_reply_shows_typing_and_a_quick_one_does_not(
         assistant.command = slow
         assert (await ask(user, "/whoami")).startswith("Name: ")
         assert user.chat_actions == ["typing"]
+
+
+async def test_one_persons_updates_in_order_while_another_person_is_not_kept_waiting(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    slow_user, quick_user = api.user(9301, "Bethan"), api.user(9302, "Huw")
+    async with running_bot(storage, api) as app:
+        await enrol(storage, slow_user, "worker")
+        await enrol(storage, quick_user, "worker")
+        assistant = app.bot_data["deps"].assistant
+        real = assistant.command
+        finished: list[str] = []
+
+        async def slow_for_bethan(who: object, name: str, args: str = "") -> object:
+            if getattr(who, "telegram_id", None) == 9301 and name == "whoami":
+                await asyncio.sleep(0.6)  # stands in for a slow database or network
+            outcome = await real(who, name, args)
+            finished.append(f"{getattr(who, 'telegram_id', '?')}:{name}")
+            return outcome
+
+        assistant.command = slow_for_bethan
+        await slow_user.send("/whoami")
+        await slow_user.send("/help")  # must not overtake her /whoami
+        await quick_user.send("/help")
+        replies = await slow_user.wait_for_reply(2)
+        assert replies[0].text is not None and replies[0].text.startswith("Name: ")
+        await quick_user.wait_for_reply()
+        assert finished == ["9302:help", "9301:whoami", "9301:help"]
+        await asyncio.sleep(0.1)
+        assert app.update_processor._queues == {}  # nothing kept per chat once it is quiet
