@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,9 +11,13 @@ import pytest
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
+from state_machine.clock import FixedClock
 from storage import migrate
+from storage.crypto import FieldCipher
 from storage.database import Database, create_engine
 from storage.models import ProcessedUpdate
+from storage.uow import Storage
+from tests.conftest import LONDON
 
 AT = datetime(2026, 11, 23, 10, tzinfo=UTC)
 
@@ -75,3 +80,29 @@ def test_an_in_memory_database_is_refused_with_the_reason() -> None:
         create_engine("sqlite://")
     with pytest.raises(ValueError, match="needs a file"):
         create_engine("sqlite:///:memory:")
+
+
+async def test_a_unit_of_work_that_lets_another_in_is_refused_not_left_to_deadlock(
+    db: Database,
+) -> None:
+    storage = Storage(db, FixedClock(AT), FieldCipher(FieldCipher.generate_key()), LONDON)
+    inside = asyncio.Event()
+
+    async def waits_on_something_else() -> None:
+        async with storage.unit_of_work() as uow:
+            await uow.people.profile(1)
+            inside.set()
+            await asyncio.sleep(0.05)  # e.g. an HTTP call inside a transaction: not allowed
+
+    async def another_person() -> None:
+        await inside.wait()
+        async with storage.unit_of_work():
+            pass
+
+    first = asyncio.create_task(waits_on_something_else())
+    with pytest.raises(RuntimeError, match="another was open"):
+        await another_person()
+    await first
+    async with storage.unit_of_work() as uow:  # and the next one, once it is over, is fine
+        assert await uow.people.profile(1) is None
+    await db.dispose()
