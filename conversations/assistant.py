@@ -49,7 +49,7 @@ class Assistant:
             return who
         if not await claim_update(uow.session, who.update_id, uow.clock.now()):
             return None
-        user = await uow.people.profile(who.telegram_id)
+        user = await uow.sender(who.telegram_id)
         return Actor.of(user) if user is not None and user.active else self.stranger()
 
     async def identify(self, telegram_id: int) -> Actor | None:
@@ -70,10 +70,16 @@ class Assistant:
         return Outcome([Reply(both("stranger.closed_service"))])
 
     async def start(
-        self, telegram_id: int, payload: str, language_hint: str | None, *, update_id: int = -1
+        self,
+        telegram_id: int,
+        payload: str,
+        language_hint: str | None,
+        *,
+        update_id: int | None = None,
     ) -> Outcome | None:
-        """`/start`, which may enrol; None if this update was handled before."""
-        if update_id >= 0:
+        """`/start`, which may enrol; None if this update was handled before. (Rare enough
+        that the claim has a transaction of its own.)"""
+        if update_id is not None:
             async with self.storage.unit_of_work() as uow:
                 if not await claim_update(uow.session, update_id, uow.clock.now()):
                     return None

@@ -57,6 +57,10 @@ class DialogueStore:
             self._seen[user_id] = None if row is None else _state(row)
         return self._seen[user_id]
 
+    def remember(self, user_id: int, dialogue: DialogueState | None) -> None:
+        """What another statement of this unit of work read (see storage/sender.py)."""
+        self._seen.setdefault(user_id, dialogue)
+
     async def begin(
         self,
         user_id: int,

@@ -33,11 +33,11 @@ class Profile:
 
 
 _USERS, _USER_LAS = User.metadata.tables["users"], User.metadata.tables["user_las"]
-_PROFILE_COLUMNS = (
+PROFILE_COLUMNS = (
     "id", "telegram_id", "display_name", "role", "force_code", "national", "language", "active"
 )  # fmt: skip
 _PROFILE = (
-    select(*(_USERS.c[name] for name in _PROFILE_COLUMNS), _USER_LAS.c.la_code)
+    select(*(_USERS.c[name] for name in PROFILE_COLUMNS), _USER_LAS.c.la_code)
     .select_from(_USERS.outerjoin(_USER_LAS, _USER_LAS.c.user_id == _USERS.c.id))
     .where(_USERS.c.telegram_id == bindparam("telegram_id"))
     .order_by(_USER_LAS.c.la_code)

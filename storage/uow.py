@@ -16,10 +16,11 @@ from storage.crypto import FieldCipher
 from storage.database import Database
 from storage.dialect import forget_connection
 from storage.dialogues import DialogueStore
-from storage.people import PeopleRepository
+from storage.people import PeopleRepository, Profile
 from storage.personal import PersonalDetailsStore
 from storage.reference import ReferenceData
 from storage.referrals import ReferralRepository
+from storage.sender import read_sender
 
 
 class Storage:
@@ -79,6 +80,15 @@ class UnitOfWork:
         self.tz = s.tz
         _OPEN.busy = self._inline
         return self
+
+    async def sender(self, telegram_id: int) -> Profile | None:
+        """The enrolled account behind an update, with its dialogue read in the same statement."""
+        found = await read_sender(self.session, telegram_id)
+        if found is None:
+            return None
+        profile, dialogue = found
+        self.dialogues.remember(profile.id, dialogue)
+        return profile
 
     async def __aexit__(
         self,
