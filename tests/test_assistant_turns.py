@@ -99,3 +99,22 @@ async def test_the_console_has_no_updates_to_claim(storage: Storage) -> None:
     outcome = await assistant.command(actor, "whoami")
     assert outcome is not None and "Sgt" in outcome.replies[0].text
     assert await rows(storage, ProcessedUpdate) == claimed
+
+
+async def test_the_sender_comes_with_every_la_and_their_dialogue_in_one_read(
+    storage: Storage,
+) -> None:
+    spec = InviteSpec("manager", "Mair", la_codes=("newport", "cardiff", "torfaen"))
+    await Assistant(storage, "bot").start(77, await create_invite(storage, spec, actor="t"), "cy")
+    async with storage.unit_of_work() as uow:
+        profile = await uow.sender(77)
+        assert profile is not None and profile.la_codes == ("cardiff", "newport", "torfaen")
+        assert await uow.dialogues.current(profile.id) is None
+        await uow.dialogues.begin(profile.id, "invite", "role", {"role": "worker"})
+    async with storage.unit_of_work() as uow:
+        profile = await uow.sender(77)
+        assert profile is not None and len(profile.la_codes) == 3  # not one per dialogue row
+        dialogue = await uow.dialogues.current(profile.id)
+        assert dialogue is not None and (dialogue.kind, dialogue.step) == ("invite", "role")
+        assert dialogue.answers == {"role": "worker"} and profile.language == "cy"
+        assert await uow.sender(78) is None
