@@ -4,6 +4,7 @@ Written as the screening goes (one answer at a time), so read and written with s
 built once rather than through the ORM's unit of work.
 """
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -61,6 +62,15 @@ class PersonalDetailsStore:
         """Add or replace some fields (a screening records details one answer at a time)."""
         current = await self._decrypted(referral) or {}
         await self.save(referral, {**current, **fields}, actor=actor)
+
+    async def forget(self, referral: Referral, keys: Iterable[str], *, actor: str) -> None:
+        """Drop fields that no longer apply (an interpreter's language once the session
+        language changed), so nobody is shown them later."""
+        dropped = set(keys)
+        current = await self._decrypted(referral)
+        if current and dropped & current.keys():
+            kept = {k: v for k, v in current.items() if k not in dropped}
+            await self.save(referral, kept, actor=actor)
 
     async def read(self, referral: Referral, *, actor: str, purpose: str) -> dict[str, Any] | None:
         """The details, or None once purged; the read itself is audited (who and why)."""

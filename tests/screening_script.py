@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from conversations.enrolment import InviteSpec, create_invite
 from conversations.i18n import t
+from storage.uow import Storage
 from tests.fakeapi import SimUser
 
 Step = tuple[str, str]  # ("press", button label) or ("say", typed text)
@@ -81,3 +83,33 @@ async def run(
             timed(time.perf_counter() - started)
         text = replies[-1].text or ""
     return text
+
+
+async def enrol(storage: Storage, user: SimUser, spec: InviteSpec) -> None:
+    await user.send(f"/start {await create_invite(storage, spec, actor='test')}")
+    await user.wait_for_reply()
+
+
+def q(lang: str, key: str) -> str:
+    """The start of a question's text, enough to recognise it in a reply."""
+    return t(lang, f"screen.q.{key}").split("{")[0][:40]
+
+
+async def press(user: SimUser, label: str) -> str:
+    await user.press(label)
+    (reply,) = await user.wait_for_reply()
+    return reply.text or ""
+
+
+async def say(user: SimUser, text: str) -> str:
+    await user.send(text)
+    (reply,) = await user.wait_for_reply()
+    return reply.text or ""
+
+
+async def screen_to_consent(user: SimUser, lang: str) -> str:
+    return await run(user, [("say", "/screen"), *to_consent(lang)])
+
+
+async def give_details(user: SimUser, lang: str) -> str:
+    return await run(user, details(lang))

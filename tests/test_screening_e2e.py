@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
-from conversations.enrolment import InviteSpec, create_invite
+from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from state_machine.lifecycle import ReferralState
 from storage.models import AuditEvent, PersonalDetails, Referral
@@ -15,7 +15,7 @@ from storage.uow import Storage
 from tests import screening_script as script
 from tests.fakeapi import FakeBotApi, SimUser
 from tests.harness import running_bot
-from tests.screening_script import a
+from tests.screening_script import a, enrol, give_details, press, q, say, screen_to_consent
 
 S = ReferralState
 
@@ -26,40 +26,11 @@ async def api() -> AsyncIterator[FakeBotApi]:
         yield server
 
 
-async def enrol(storage: Storage, user: SimUser, spec: InviteSpec) -> None:
-    await user.send(f"/start {await create_invite(storage, spec, actor='test')}")
-    await user.wait_for_reply()
-
-
-def q(lang: str, key: str) -> str:
-    return t(lang, f"screen.q.{key}").split("{")[0][:40]
-
-
 async def start_screening(storage: Storage, sergeant: SimUser, force: str) -> None:
     """Enrol a sergeant of `force` and open a screening (intro and first question)."""
     await enrol(storage, sergeant, InviteSpec("police", "Sgt", force))
     await sergeant.send("/screen")
     await sergeant.wait_for_reply(2)
-
-
-async def press(user: SimUser, label: str) -> str:
-    await user.press(label)
-    (reply,) = await user.wait_for_reply()
-    return reply.text or ""
-
-
-async def say(user: SimUser, text: str) -> str:
-    await user.send(text)
-    (reply,) = await user.wait_for_reply()
-    return reply.text or ""
-
-
-async def screen_to_consent(user: SimUser, lang: str) -> str:
-    return await script.run(user, [("say", "/screen"), *script.to_consent(lang)])
-
-
-async def give_details(user: SimUser, lang: str) -> str:
-    return await script.run(user, script.details(lang))
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
@@ -310,29 +281,6 @@ async def test_bad_answers_are_re_asked_with_an_example_and_nothing_is_lost(
         "outcome": "community_resolution", "offence_level": "yes", "gravity": "2",
         "history": "first", "incident_date": "2026-11-01",
     }  # fmt: skip
-
-
-async def test_changing_the_la_on_the_review_screen_asks_for_consent_again(
-    storage: Storage, api: FakeBotApi
-) -> None:
-    sergeant = api.user(110, "Sgt")
-    async with running_bot(storage, api):
-        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
-        await screen_to_consent(sergeant, "en")
-        await press(sergeant, a("en", "consent", "given"))
-        await give_details(sergeant, "en")
-        change = t("en", "screen.change", section=t("en", "screen.section.where"))
-        await press(sergeant, change)
-        await press(sergeant, a("en", "resident_in_wales", "yes"))
-        await say(sergeant, "casnewydd")
-        await press(sergeant, "Newport")
-        consent = await say(sergeant, "35")
-        assert "passed to Newport council" in consent
-        review = await press(sergeant, a("en", "consent", "given"))
-        assert "Local authority: Newport" in review and "Age: 35" in review
-        await sergeant.press(t("en", "screen.submit"))
-        (done,) = await sergeant.wait_for_reply()
-        assert "sent to Newport" in (done.text or "")
 
 
 async def test_a_restart_in_the_middle_loses_nothing_and_the_sergeant_carries_on(

@@ -1,9 +1,10 @@
 """Where the screening goes next: a `transitions` step machine built from the question list.
 
 States are the questions plus `review`. `next` walks forward to the first question that applies
-(skipping, e.g., the interpreter's language unless "other" was chosen); while the officer is
-changing one section from the review screen, it returns to `review` at the section's end, via
-consent again if the LA changed. `change_<section>` goes from `review` to that section.
+(skipping, e.g., the interpreter's language unless "other" was chosen). `change_<question>` goes
+from `review` to one answer; while the officer changes it, `next` visits only the questions
+still to ask (`ask`: those the change made apply, or asked again because of it, such as consent
+when the LA changed), then returns to `review`.
 """
 
 from __future__ import annotations
@@ -14,31 +15,25 @@ from typing import Any
 
 from transitions import EventData, Machine
 
-from conversations.screening.questions import EDITABLE_SECTIONS, QUESTIONS, Question
+from conversations.screening.questions import EDITABLE_QUESTIONS, QUESTIONS, Question
 
 REVIEW = "review"
 STATES = [q.key for q in QUESTIONS] + [REVIEW]
+EDITABLE_KEYS = frozenset(q.key for q in EDITABLE_QUESTIONS)
 
 
 class _Position:
-    def __init__(self, step: str, answers: Mapping[str, Any], editing: str | None) -> None:
+    def __init__(self, step: str, answers: Mapping[str, Any], ask: frozenset[str] | None) -> None:
         self.state = step
         self.answers = answers
-        self.editing = editing
+        self.ask = ask  # None: going forward; a set: changing an answer from the review
 
 
 def _reachable(dest: Question) -> Any:
     def condition(event: EventData) -> bool:
         pos = event.model
         assert isinstance(pos, _Position)
-        if not dest.applies(pos.answers):
-            return False
-        if pos.editing is None:
-            return True
-        # While changing a section: stay in it, and ask consent again if it was cleared.
-        return dest.section == pos.editing or (
-            dest.key == "consent" and "consent" not in pos.answers
-        )
+        return dest.applies(pos.answers) and (pos.ask is None or dest.key in pos.ask)
 
     condition.__name__ = f"reaches_{dest.key}"
     return condition
@@ -57,16 +52,15 @@ def _transitions() -> list[dict[str, Any]]:
                 }
             )
         table.append({"trigger": "next", "source": source.key, "dest": REVIEW})
-    for section in EDITABLE_SECTIONS:
-        for dest in (q for q in QUESTIONS if q.section == section):
-            table.append(
-                {
-                    "trigger": f"change_{section}",
-                    "source": REVIEW,
-                    "dest": dest.key,
-                    "conditions": [_reachable(dest)],
-                }
-            )
+    for dest in EDITABLE_QUESTIONS:
+        table.append(
+            {
+                "trigger": f"change_{dest.key}",
+                "source": REVIEW,
+                "dest": dest.key,
+                "conditions": [_reachable(dest)],
+            }
+        )
     return table
 
 
@@ -93,9 +87,9 @@ def _position() -> _Position:
     return pos
 
 
-def _fire(step: str, trigger: str, answers: Mapping[str, Any], editing: str | None) -> str:
+def _fire(step: str, trigger: str, answers: Mapping[str, Any], ask: frozenset[str] | None) -> str:
     pos = _position()
-    pos.answers, pos.editing = answers, editing
+    pos.answers, pos.ask = answers, ask
     _MACHINE.set_state(step, model=pos)
     pos.trigger(trigger)  # type: ignore[attr-defined]
     return pos.state
@@ -105,13 +99,16 @@ def first_step() -> str:
     return QUESTIONS[0].key
 
 
-def next_step(step: str, answers: Mapping[str, Any], editing: str | None = None) -> str:
-    """The question after `step` (or `review`), given the answers so far."""
-    return _fire(step, "next", answers, editing)
+def next_step(step: str, answers: Mapping[str, Any], ask: frozenset[str] | None = None) -> str:
+    """The question after `step` (or `review`), given the answers so far; while changing an
+    answer, only the questions in `ask`."""
+    return _fire(step, "next", answers, ask)
 
 
-def change_section(section: str, answers: Mapping[str, Any]) -> str:
-    """The first question of `section` that applies, when changing it from the review."""
-    if section not in EDITABLE_SECTIONS:
-        raise ValueError(f"section '{section}' cannot be changed")
-    return _fire(REVIEW, f"change_{section}", answers, section)
+def change_answer(key: str, answers: Mapping[str, Any]) -> str | None:
+    """The question to ask again when the officer changes `key` from the review; None when it
+    cannot be changed there (consent is taken again, not edited) or does not apply."""
+    if key not in EDITABLE_KEYS:
+        return None
+    step = _fire(REVIEW, f"change_{key}", answers, frozenset({key}))
+    return None if step == REVIEW else step

@@ -90,7 +90,14 @@ QUESTIONS: tuple[Question, ...] = (
 
 BY_KEY = {q.key: q for q in QUESTIONS}
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(q.section for q in QUESTIONS))
-# Consent names the LA; changing these answers means consent is asked for again.
-CONSENT_DEPENDS_ON = frozenset({"la"})
-# The review screen lets these sections be changed; consent is re-taken, not edited.
+# Answers given in the light of another, asked again when that one changes: consent names the
+# LA; the consequences explained differ by disposal (footnotes 3 and 4); the date of birth was
+# checked against the age.
+ASKED_AGAIN_WITH: Mapping[str, tuple[str, ...]] = {
+    "la": ("consent",),
+    "outcome": ("explained_consequences",),
+    "age": ("dob",),
+}
+# The review screen lets these be changed; consent is taken again, not edited.
 EDITABLE_SECTIONS = tuple(s for s in SECTIONS if s != "consent")
+EDITABLE_QUESTIONS = tuple(q for q in QUESTIONS if q.section in EDITABLE_SECTIONS)

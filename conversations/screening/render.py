@@ -9,7 +9,12 @@ from conversations.i18n import t
 from conversations.keyboards import button, rows
 from conversations.reply import Button, Reply
 from conversations.screening.answers import shown
-from conversations.screening.questions import EDITABLE_SECTIONS, QUESTIONS, Question
+from conversations.screening.questions import (
+    EDITABLE_QUESTIONS,
+    EDITABLE_SECTIONS,
+    QUESTIONS,
+    Question,
+)
 from state_machine.eligibility import Decision
 from storage.models import Referral
 from storage.uow import UnitOfWork
@@ -81,6 +86,19 @@ async def review(
     ]
     submit = button(uow, actor, t(lang, "screen.submit"), "screening.submit")
     return Reply("\n".join(lines), buttons=(*rows(changes), (submit,)))
+
+
+def pick_answer(uow: UnitOfWork, actor: Actor, section: str, answers: dict[str, Any]) -> Reply:
+    """Which answer of a section to change: one button each, and a way back to the review."""
+    lang = actor.language
+    choices = [
+        button(uow, actor, t(lang, f"screen.r.{q.key}"), "screening.edit", q=q.key)
+        for q in EDITABLE_QUESTIONS
+        if q.section == section and q.applies(answers)
+    ]
+    back = button(uow, actor, t(lang, "screen.back_to_review"), "screening.back")
+    text = t(lang, "screen.change_which", section=t(lang, f"screen.section.{section}"))
+    return Reply(text, buttons=(*rows(choices), (back,)))
 
 
 _SECTION_WORDS = {"footnote": "guidance.footnote", "Police process": "guidance.police_process",

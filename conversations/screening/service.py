@@ -17,7 +17,7 @@ from conversations.reply import Outcome, Reply
 from conversations.screening import flow, render
 from conversations.screening.answers import find_las, label, read_value
 from conversations.screening.handover import hand_to_yot
-from conversations.screening.questions import BY_KEY, CONSENT_DEPENDS_ON, Question
+from conversations.screening.questions import ASKED_AGAIN_WITH, BY_KEY, QUESTIONS, Question
 from conversations.screening.submit import submit
 from state_machine.eligibility import Decision, assess
 from state_machine.lifecycle import ReferralState
@@ -77,12 +77,10 @@ async def on_button(
     if action == "screening.restart":
         await discard(uow, dialogue, actor=actor.audit_name, reason="started again")
         return await _start(uow, actor)
-    if action == "screening.change":
-        referral = await _referral(uow, dialogue)
-        answers = await uow.referrals.answers(referral)
-        step = flow.change_section(str(payload["section"]), answers)
-        uow.dialogues.advance(dialogue, step, editing=str(payload["section"]))
-        return _one(await _ask(uow, actor, dialogue, answers))
+    if action in ("screening.change", "screening.edit", "screening.back"):
+        if dialogue.step != flow.REVIEW:
+            return _one(Reply(t(lang, "button.stale")))
+        return _one(await _from_review(uow, actor, dialogue, action, payload))
     if action == "screening.submit" and dialogue.step == flow.REVIEW:
         return await submit(uow, actor, await _referral(uow, dialogue), dialogue)
     if action == "screening.answer" and payload.get("q") == dialogue.step:
@@ -92,6 +90,21 @@ async def on_button(
             return await on_text(uow, actor, dialogue, label(lang, question, value))
         return await _answer(uow, actor, dialogue, question, value)
     return _one(Reply(t(lang, "button.stale")))
+
+
+async def _from_review(
+    uow: UnitOfWork, actor: Actor, dialogue: DialogueState, action: str, payload: dict[str, Any]
+) -> Reply:
+    """Correcting an answer: the review's Change picks a section, then one answer in it."""
+    referral = await _referral(uow, dialogue)
+    answers = await uow.referrals.answers(referral)
+    if action == "screening.change":
+        return render.pick_answer(uow, actor, str(payload["section"]), answers)
+    step = flow.change_answer(str(payload.get("q")), answers)
+    if action == "screening.back" or step is None:
+        return await render.review(uow, actor, referral, answers)
+    uow.dialogues.advance(dialogue, step, ask=[])
+    return await render.question(uow, actor, referral, BY_KEY[step], answers)
 
 
 async def on_text(uow: UnitOfWork, actor: Actor, dialogue: DialogueState, text: str) -> Outcome:
@@ -122,6 +135,8 @@ async def _answer(
 ) -> Outcome:
     lang = actor.language
     referral = await _referral(uow, dialogue)
+    changing = dialogue.answers.get("ask")  # None, or still to ask while changing an answer
+    before = await uow.referrals.answers(referral) if changing is not None else {}
     await _record(uow, actor, referral, question, value)
     answers = await uow.referrals.answers(referral)
     decision = assess(answers, actor.role)
@@ -136,10 +151,25 @@ async def _answer(
         return await _refused(uow, actor, dialogue, referral)
     if value in question.pauses_on:
         return _one(Reply(t(lang, f"screen.pause.{question.key}")))
-    editing = dialogue.answers.get("editing")
-    step = flow.next_step(question.key, answers, editing)
-    uow.dialogues.advance(dialogue, step, editing=None if step == flow.REVIEW else editing)
+    ask = None if changing is None else _still_to_ask(question, changing, before, answers)
+    step = flow.next_step(question.key, answers, ask)
+    uow.dialogues.advance(
+        dialogue, step, ask=None if ask is None or step == flow.REVIEW else sorted(ask)
+    )
     return _one(await _ask(uow, actor, dialogue, answers))
+
+
+def _still_to_ask(
+    question: Question, asked: list[str], before: dict[str, Any], after: dict[str, Any]
+) -> frozenset[str]:
+    """While an answer is being changed: what the change made apply (the interpreter's
+    language, say), and what rests on an answer that changed (consent on the LA)."""
+    ask = set(asked) - {question.key}
+    ask |= {q.key for q in QUESTIONS if q.applies(after) and not q.applies(before)}
+    for key, dependants in ASKED_AGAIN_WITH.items():
+        if before.get(key) != after.get(key):
+            ask |= set(dependants)
+    return frozenset(ask)
 
 
 async def _record(
@@ -157,7 +187,7 @@ async def _record(
     await uow.referrals.record_answer(referral, key, stored, by=actor.user_id)
     if key == "outcome" and stored in ("community_resolution", "conditional_caution"):
         referral.oocd = stored
-    if key in CONSENT_DEPENDS_ON and referral.la_code not in (None, stored):
+    if key == "la" and referral.la_code not in (None, stored):
         for stale in ("consent", "consent_record"):  # consent named the old LA
             await uow.referrals.forget_answer(referral, stale)
         referral.consent_given_at = None

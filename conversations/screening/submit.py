@@ -9,6 +9,7 @@ from conversations.access import Actor
 from conversations.i18n import t
 from conversations.keyboards import button
 from conversations.reply import Button, Notice, Outcome, Reply
+from conversations.screening.questions import QUESTIONS
 from state_machine.errors import LifecycleError
 from state_machine.lifecycle import ReferralState
 from storage.dialogues import DialogueState
@@ -26,6 +27,8 @@ async def submit(
     lang = actor.language
     answers = await uow.referrals.answers(referral)
     referral.session_language = answers.get("session_language")
+    stale = [q.key for q in QUESTIONS if q.personal and not q.applies(answers)]
+    await uow.personal.forget(referral, stale, actor=actor.audit_name)
     try:
         await uow.referrals.transition(referral, "submit", actor=actor.audit_name)
     except LifecycleError:

@@ -1,0 +1,201 @@
+"""A sergeant corrects answers on the review screen: one answer at a time, nothing else lost."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+
+from conversations.enrolment import InviteSpec
+from conversations.i18n import t
+from state_machine.lifecycle import ReferralState
+from storage.models import PersonalDetails, Referral
+from storage.uow import Storage
+from tests.fakeapi import FakeBotApi, SimUser
+from tests.harness import running_bot
+from tests.screening_script import a, enrol, give_details, press, q, say, screen_to_consent
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi(token="5252:REVIEW", bot_username="oocps_test_bot") as server:
+        yield server
+
+
+async def to_review(storage: Storage, sergeant: SimUser, lang: str = "en") -> str:
+    await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
+    await screen_to_consent(sergeant, lang)
+    await press(sergeant, a(lang, "consent", "given"))
+    return await give_details(sergeant, lang)
+
+
+async def change(sergeant: SimUser, section: str, answer: str, lang: str = "en") -> str:
+    """Review -> "Change: <section>" -> the answer's button; returns the question asked."""
+    picker = await press(
+        sergeant, t(lang, "screen.change", section=t(lang, f"screen.section.{section}"))
+    )
+    assert picker == t(lang, "screen.change_which", section=t(lang, f"screen.section.{section}"))
+    return await press(sergeant, t(lang, f"screen.r.{answer}"))
+
+
+async def the_referral(storage: Storage) -> Referral:
+    async with storage.unit_of_work() as uow:
+        referral = await uow.session.scalar(select(Referral))
+    assert referral is not None
+    return referral
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+async def test_a_sergeant_corrects_a_phone_number_without_answering_the_rest_again(
+    storage: Storage, api: FakeBotApi, lang: str
+) -> None:
+    sergeant = api.user(300, "Sgt", language_code=lang)
+    async with running_bot(storage, api):
+        review = await to_review(storage, sergeant, lang)
+        assert "+447700900123" in review
+        assert q(lang, "phone") in await change(sergeant, "details", "phone", lang)
+        review = await say(sergeant, "07700 900456")
+        assert review.startswith(t(lang, "screen.review.title", reference="R-")[:20])
+        assert "+447700900456" in review and "+447700900123" not in review
+        assert "Siân ap Dafydd-Jones" in review  # the rest as it was
+        await sergeant.press(t(lang, "screen.submit"))
+        (done,) = await sergeant.wait_for_reply()
+    assert (await the_referral(storage)).lifecycle_state is ReferralState.REFERRED
+    assert (await the_referral(storage)).reference in (done.text or "")
+
+
+async def test_the_picker_lists_the_sections_answers_and_goes_back_without_a_change(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(301, "Sgt")
+    async with running_bot(storage, api):
+        before = await to_review(storage, sergeant)
+        label = t("en", "screen.change", section=t("en", "screen.section.where"))
+        await press(sergeant, label)
+        assert sergeant.last is not None and sergeant.last.buttons == [
+            ["Lives in Wales", "Local authority"],
+            ["Age"],
+            [t("en", "screen.back_to_review")],
+        ]
+        assert await say(sergeant, "Age") == t("en", "screen.review_use_buttons")
+        after = await press(sergeant, t("en", "screen.back_to_review"))
+        assert after.split("\n")[1:] == before.split("\n")[1:]  # same answers, same order
+
+
+async def test_changing_the_la_asks_for_consent_again_and_nothing_else(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(302, "Sgt")
+    async with running_bot(storage, api):
+        await to_review(storage, sergeant)
+        await change(sergeant, "where", "la")
+        await say(sergeant, "casnewydd")
+        consent = await press(sergeant, "Newport")
+        assert "passed to Newport council" in consent
+        review = await press(sergeant, a("en", "consent", "given"))
+        assert "Local authority: Newport" in review and "Age: 34" in review
+        await sergeant.press(t("en", "screen.submit"))
+        (done,) = await sergeant.wait_for_reply()
+        assert "sent to Newport" in (done.text or "")
+    async with storage.unit_of_work() as uow:
+        referral = await uow.session.scalar(select(Referral))
+        assert referral is not None
+        record = (await uow.referrals.answers(referral))["consent_record"]
+    assert "Newport" in record["wording"] and "Cardiff" not in record["wording"]
+
+
+async def test_changing_the_disposal_asks_again_that_its_consequences_were_explained(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(303, "Sgt")
+    async with running_bot(storage, api):
+        await to_review(storage, sergeant)
+        await change(sergeant, "offence", "outcome")
+        asked = await press(sergeant, a("en", "outcome", "conditional_caution"))
+        assert t("en", "screen.q.explained_consequences.conditional_caution") in asked
+        review = await press(sergeant, a("en", "explained_consequences", "done"))
+        assert "Disposal: Conditional Caution" in review
+    assert (await the_referral(storage)).oocd == "conditional_caution"
+
+
+async def test_a_new_age_checks_the_date_of_birth_again(storage: Storage, api: FakeBotApi) -> None:
+    sergeant = api.user(304, "Sgt")
+    async with running_bot(storage, api):
+        await to_review(storage, sergeant)
+        await change(sergeant, "where", "age")
+        assert q("en", "dob") in await say(sergeant, "40")
+        await sergeant.send("02/05/1992")  # 34: no longer fits
+        problem, again = await sergeant.wait_for_reply(2)
+        assert problem.text == t("en", "screen.dob_age_mismatch", age=40)
+        assert q("en", "dob") in (again.text or "")
+        review = await say(sergeant, "02/05/1986")
+        assert "Age: 40" in review and "02/05/1986" in review
+
+
+async def test_an_interpreter_is_asked_for_and_dropped_again_with_the_session_language(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(305, "Sgt")
+    async with running_bot(storage, api):
+        await to_review(storage, sergeant)
+        await change(sergeant, "details", "session_language")
+        asked = await press(sergeant, a("en", "session_language", "other"))
+        assert q("en", "interpreter_language") in asked
+        review = await say(sergeant, "Polish")
+        assert "Interpreter for: Polish" in review
+        await change(sergeant, "details", "session_language")
+        review = await press(sergeant, a("en", "session_language", "en"))
+        assert "Interpreter for" not in review
+        await sergeant.press(t("en", "screen.submit"))
+        await sergeant.wait_for_reply()
+    async with storage.unit_of_work() as uow:
+        referral = await uow.session.scalar(select(Referral))
+        assert referral is not None and referral.session_language == "en"
+        details = await uow.personal.read(referral, actor="test", purpose="test")
+    assert details is not None and "interpreter_language" not in details
+
+
+async def test_a_change_that_makes_the_individual_ineligible_ends_the_screening(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(306, "Sgt")
+    async with running_bot(storage, api):
+        await to_review(storage, sergeant)
+        review = sergeant.last
+        assert review is not None
+        await change(sergeant, "person", "remorse")
+        ended = await press(sergeant, a("en", "remorse", "no"))
+        assert ended.startswith(t("en", "screen.ineligible.responsibility"))
+        submit = review.button_data(t("en", "screen.submit"))  # still on screen above
+        assert submit is not None
+        await sergeant.press_data(review.message_id, submit)
+        (stale,) = await sergeant.wait_for_reply()
+        assert stale.text == t("en", "button.stale")
+    referral = await the_referral(storage)
+    assert referral.lifecycle_state is ReferralState.CLOSED_INELIGIBLE
+    async with storage.unit_of_work() as uow:
+        details = await uow.session.get(PersonalDetails, referral.id)
+    assert details is not None and details.payload is None  # purged
+
+
+async def test_an_answer_button_pressed_after_the_change_is_stale(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(307, "Sgt")
+    async with running_bot(storage, api):
+        await to_review(storage, sergeant)
+        label = t("en", "screen.change", section=t("en", "screen.section.checks"))
+        await press(sergeant, label)
+        picker = sergeant.last
+        assert picker is not None
+        await press(sergeant, t("en", "screen.r.needs_screened"))
+        assert (await press(sergeant, a("en", "needs_screened", "yes"))).startswith(
+            t("en", "screen.review.title", reference="R-")[:20]
+        )
+        # The picker's other buttons are still on screen; pressing one now starts a new change.
+        data = picker.button_data(t("en", "screen.r.compliance_factors"))
+        assert data is not None
+        await sergeant.press_data(picker.message_id, data)
+        (asked,) = await sergeant.wait_for_reply()
+        assert q("en", "compliance_factors") in (asked.text or "")
