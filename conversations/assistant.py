@@ -42,14 +42,16 @@ class Assistant:
         self.bot_username = bot_username
         self.enrolment = Enrolment(storage)
 
-    async def _admit(self, uow: UnitOfWork, who: Who) -> Actor | Outcome | None:
-        """The enrolled sender; or the one reply a stranger gets; or None for an update
-        already handled."""
+    async def _admit(
+        self, uow: UnitOfWork, who: Who, *, button: str | None = None
+    ) -> Actor | Outcome | None:
+        """The enrolled sender (read with the button pressed, if any); or the one reply a
+        stranger gets; or None for an update already handled."""
         if isinstance(who, Actor):
             return who
         if not await claim_update(uow.session, who.update_id, uow.clock.now()):
             return None
-        user = await uow.sender(who.telegram_id)
+        user = await uow.sender(who.telegram_id, button=button)
         return Actor.of(user) if user is not None and user.active else self.stranger()
 
     async def identify(self, telegram_id: int) -> Actor | None:
@@ -110,7 +112,7 @@ class Assistant:
 
     async def press(self, who: Who, token: str) -> Outcome | None:
         async with self.storage.unit_of_work() as uow:
-            actor = await self._admit(uow, who)
+            actor = await self._admit(uow, who, button=token if len(token) <= 24 else None)
             if not isinstance(actor, Actor):
                 return actor
             pressed = await uow.buttons.resolve(token, actor.user_id)

@@ -27,6 +27,7 @@ class ButtonStore:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
         self._issued: list[dict[str, Any]] = []
+        self._known: dict[tuple[str, int], Pressed | None] = {}  # read with the sender
 
     def issue(self, user_id: int, action: str, payload: dict[str, Any], at: datetime) -> str:
         """A token for one button; written with the others of its unit of work (`save`)."""
@@ -43,10 +44,16 @@ class ButtonStore:
             rows, self._issued = self._issued, []
             await execute(self._session, _ISSUE, rows)
 
+    def remember(self, token: str, user_id: int, pressed: Pressed | None) -> None:
+        """What another statement of this unit of work read (see storage/sender.py)."""
+        self._known[token, user_id] = pressed
+
     async def resolve(self, token: str, user_id: int) -> Pressed | None:
         """The button, only for the user it was issued to; None for anything else."""
         if len(token) > 24:
             return None
+        if (token, user_id) in self._known:
+            return self._known[token, user_id]
         row = (await execute(self._session, _RESOLVE, {"token": token, "user_id": user_id})).first()
         return None if row is None else Pressed(row.action, row.payload)
 

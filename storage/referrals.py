@@ -57,6 +57,7 @@ class ReferralRepository:
         self._tz = tz
         self._audit = audit
         self._loaded: dict[int, Referral] = {}  # this unit of work's, by id
+        self._answers: dict[int, dict[str, Any]] = {}  # read once per unit of work, kept current
 
     async def start_screening(
         self, *, actor: str, officer_id: int | None, force_code: str | None, yot: bool = False
@@ -88,6 +89,7 @@ class ReferralRepository:
             raise ValueError("only a screening in progress can be discarded")
         self._audit.record(actor, "screening.discarded", referral_id=referral.id, reason=reason)
         await self._session.delete(referral)
+        self._answers.pop(referral.id, None)
         await self._session.flush()
 
     async def unattended_screenings(self, before: datetime) -> list[Referral]:
@@ -115,6 +117,10 @@ class ReferralRepository:
             raise NotFound("referral_not_found", f"no referral {reference}")
         return referral
 
+    def remember(self, referral: Referral) -> None:
+        """One another statement of this unit of work loaded (see storage/sender.py)."""
+        self._loaded[referral.id] = referral
+
     async def get_by_id(self, referral_id: int) -> Referral:
         referral = self._loaded.get(referral_id)
         if referral is None or referral not in self._session:
@@ -132,6 +138,8 @@ class ReferralRepository:
         row = {"referral_id": referral.id, "question": question, "value": value,
                "answered_at": self._clock.now(), "answered_by": by}  # fmt: skip
         await execute(self._session, _record(insert_for(self._session)), row)
+        if referral.id in self._answers:
+            self._answers[referral.id][question] = value
 
     async def forget_answer(self, referral: Referral, question: str) -> None:
         await self._session.execute(
@@ -139,10 +147,14 @@ class ReferralRepository:
                 ScreeningAnswer.referral_id == referral.id, ScreeningAnswer.question == question
             )
         )
+        self._answers.get(referral.id, {}).pop(question, None)
 
     async def answers(self, referral: Referral) -> dict[str, Any]:
-        rows = await execute(self._session, _READ_ANSWERS, {"referral_id": referral.id})
-        return {row.question: row.value for row in rows}
+        """The screening's answers so far (a copy: the caller may keep it as "before")."""
+        if referral.id not in self._answers:
+            rows = await execute(self._session, _READ_ANSWERS, {"referral_id": referral.id})
+            self._answers[referral.id] = {row.question: row.value for row in rows}
+        return dict(self._answers[referral.id])
 
     async def case_of(self, referral: Referral) -> Case:
         """What the lifecycle guards need, read from the referral and its sessions."""

@@ -81,14 +81,19 @@ class UnitOfWork:
         _OPEN.busy = self._inline
         return self
 
-    async def sender(self, telegram_id: int) -> Profile | None:
-        """The enrolled account behind an update, with its dialogue read in the same statement."""
-        found = await read_sender(self.session, telegram_id)
+    async def sender(self, telegram_id: int, *, button: str | None = None) -> Profile | None:
+        """The enrolled account behind an update; its dialogue, the dialogue's referral and
+        the button pressed (if any) are read in the same statement and kept for this unit of
+        work."""
+        found = await read_sender(self.session, telegram_id, button)
         if found is None:
             return None
-        profile, dialogue = found
-        self.dialogues.remember(profile.id, dialogue)
-        return profile
+        self.dialogues.remember(found.profile.id, found.dialogue)
+        if button is not None:
+            self.buttons.remember(button, found.profile.id, found.pressed)
+        if found.referral is not None:
+            self.referrals.remember(found.referral)
+        return found.profile
 
     async def __aexit__(
         self,
