@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from conversations.access import Actor
 from conversations.assistant import Assistant, Delivery
 from conversations.enrolment import InviteSpec, create_invite
-from conversations.i18n import both
+from conversations.i18n import both, t
 from conversations.screening import service
 from storage.models import ProcessedUpdate, ScreeningAnswer
 from storage.uow import Storage
@@ -118,3 +118,32 @@ async def test_the_sender_comes_with_every_la_and_their_dialogue_in_one_read(
         assert dialogue is not None and (dialogue.kind, dialogue.step) == ("invite", "role")
         assert dialogue.answers == {"role": "worker"} and profile.language == "cy"
         assert await uow.sender(78) is None
+
+
+async def test_the_button_and_the_referral_come_with_the_sender_and_only_for_that_user(
+    storage: Storage,
+) -> None:
+    assistant, _ = await enrolled(storage)
+    token = await create_invite(storage, InviteSpec("police", "Other", "gwent"), actor="t")
+    await assistant.start(SERGEANT + 1, token, "en")
+    other = await assistant.identify(SERGEANT + 1)
+    assert other is not None
+    outcome = await assistant.command(Delivery(200, SERGEANT), "screen")
+    assert outcome is not None
+    button = first_button(outcome)
+    async with storage.unit_of_work() as uow:
+        assert await uow.sender(SERGEANT + 1, button=button) is not None
+        assert await uow.buttons.resolve(button, other.user_id) is None  # not theirs
+    async with storage.unit_of_work() as uow:
+        profile = await uow.sender(SERGEANT, button=button)
+        assert profile is not None
+        pressed = await uow.buttons.resolve(button, profile.id)
+        assert pressed is not None and pressed.action == "screening.answer"
+        dialogue = await uow.dialogues.current(profile.id)
+        assert dialogue is not None and dialogue.referral_id is not None
+        referral = await uow.referrals.get_by_id(dialogue.referral_id)
+        assert referral.reference.startswith("R-")
+        assert referral in uow.session  # loaded by the sender's read, changeable here
+    stolen = await assistant.press(Delivery(201, SERGEANT + 1), button)
+    assert stolen is not None and stolen.replies[0].text == t("en", "button.stale")
+    assert await rows(storage, ScreeningAnswer) == 0
