@@ -52,10 +52,17 @@ async def send(update: Update, context: BotContext, outcome: Outcome) -> None:
     if outcome.menu is not None:
         commands = [BotCommand(c.name, c.description) for c in outcome.menu]
         await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat.id))
-    for notice in outcome.notices:
-        try:
-            await context.bot.send_message(
-                notice.telegram_id, notice.reply.text, reply_markup=keyboard(notice.reply)
-            )
-        except Forbidden:
-            log.warning("a notice could not be delivered: the recipient blocked the bot")
+    delivered: list[tuple[int, int]] = []
+    try:
+        for notice in outcome.notices:
+            try:
+                sent = await context.bot.send_message(
+                    notice.telegram_id, notice.reply.text, reply_markup=keyboard(notice.reply)
+                )
+            except Forbidden:  # left unmarked: on record as owed, not delivered
+                log.warning("a notice could not be delivered: the recipient blocked the bot")
+                continue
+            if notice.notification_id is not None:
+                delivered.append((notice.notification_id, sent.message_id))
+    finally:  # what did go out is on record, even if a later notice failed
+        await context.deps.assistant.delivered(delivered)

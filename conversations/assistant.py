@@ -142,6 +142,12 @@ class Assistant:
             )
             return Outcome([reply])
 
+    async def delivered(self, sent: list[tuple[int, int]]) -> None:
+        """Notices Telegram took: (notification id, message id) each, put on record."""
+        if sent:
+            async with self.storage.unit_of_work() as uow:
+                await uow.notifications.mark_sent(sent, uow.clock.now())
+
     async def unsupported(self, who: Who) -> Outcome | None:
         async with self.storage.unit_of_work() as uow:
             actor = await self._admit(uow, who)

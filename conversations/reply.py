@@ -40,3 +40,4 @@ class Outcome:
 class Notice:
     telegram_id: int
     reply: Reply
+    notification_id: int | None = None  # its row in `notifications`, marked once delivered

@@ -16,6 +16,7 @@ from storage.crypto import FieldCipher
 from storage.database import Database
 from storage.dialect import forget_connection
 from storage.dialogues import DialogueStore
+from storage.notifications import NotificationStore
 from storage.people import PeopleRepository, Profile
 from storage.personal import PersonalDetailsStore
 from storage.reference import ReferenceData
@@ -56,6 +57,7 @@ class UnitOfWork:
     people: PeopleRepository
     buttons: ButtonStore
     dialogues: DialogueStore
+    notifications: NotificationStore
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
@@ -76,6 +78,7 @@ class UnitOfWork:
         self.people = PeopleRepository(self.session, s.clock, self.audit, s.reference)
         self.buttons = ButtonStore(self.session)
         self.dialogues = DialogueStore(self.session, s.clock)
+        self.notifications = NotificationStore(self.session)
         self.clock = s.clock
         self.tz = s.tz
         _OPEN.busy = self._inline

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from state_machine.lifecycle import ReferralState
-from storage.models import AuditEvent, PersonalDetails, Referral
+from storage.models import AuditEvent, Notification, PersonalDetails, Referral
 from storage.uow import Storage
 from tests import screening_script as script
 from tests.fakeapi import FakeBotApi, SimUser
@@ -199,6 +199,9 @@ async def test_a_parent_under_18_is_handed_to_the_yot_who_completes_the_referral
         referral = await uow.session.scalar(select(Referral))
         assert referral is not None and referral.lifecycle_state is S.REFERRED
         assert referral.yot and referral.referring_officer_id is not None
+        told = list(await uow.session.scalars(select(Notification)))
+    # Only the YOT officer of the same force was told, and that is on record.
+    assert [(n.kind, n.sent_at is not None) for n in told] == [("handed_to_yot", True)]
 
 
 async def test_with_no_yot_officer_enrolled_police_are_told_to_contact_the_yot(
@@ -332,3 +335,30 @@ async def test_in_welsh_typed_answers_and_the_ending_are_welsh_too(
         ended = await say(rhingyll, "4")
         assert ended.startswith(t("cy", "screen.ineligible.gravity"))
         assert "Canllawiau: §3, troednodyn 9." in ended
+
+
+async def test_who_was_told_of_a_new_referral_is_on_record_and_a_blocked_worker_is_not(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant, worker, away = api.user(115, "Sgt"), api.user(204, "Mair"), api.user(205, "Ifan")
+    async with running_bot(storage, api):
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
+        await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
+        await enrol(storage, away, InviteSpec("worker", "Ifan", la_codes=("cardiff",)))
+        await away.block()
+        await screen_to_consent(sergeant, "en")
+        await press(sergeant, a("en", "consent", "given"))
+        await give_details(sergeant, "en")
+        await sergeant.press(t("en", "screen.submit"))
+        await sergeant.wait_for_reply()
+        (notice,) = await worker.wait_for_reply()
+    # Stopping the bot lets the update in hand finish: the delivery is on record by now.
+    async with storage.unit_of_work() as uow:
+        marked = list(await uow.session.scalars(select(Notification)))
+    rows = {n.recipient_user_id: n for n in marked}
+    async with storage.unit_of_work() as uow:
+        mair, ifan = (await uow.people.profile(204)), (await uow.people.profile(205))
+    assert mair is not None and ifan is not None
+    assert rows[mair.id].kind == "new_referral" and rows[mair.id].sent_at is not None
+    assert rows[mair.id].chat_message_id == notice.message_id
+    assert rows[ifan.id].sent_at is None and rows[ifan.id].chat_message_id is None  # still owed

@@ -8,6 +8,7 @@ from conversations.i18n import t
 from conversations.keyboards import button
 from conversations.reply import Notice, Outcome, Reply
 from conversations.screening import flow
+from conversations.screening.notices import owed
 from state_machine.lifecycle import ReferralState
 from storage.models import Referral
 from storage.uow import UnitOfWork
@@ -24,15 +25,14 @@ async def hand_to_yot(uow: UnitOfWork, actor: Actor, referral: Referral) -> list
     await uow.referrals.record_answer(referral, HANDED_OVER, actor.force_code, by=actor.user_id)
     referral.yot = True
     await uow.dialogues.end(actor.user_id)  # the answers stay with the referral
-    notices = []
+    replies = []
     for user in officers:
         yot = Actor.of(user)
-        assert yot.telegram_id is not None
         take = button(uow, yot, t(yot.language, "handover.take"), "referral.take",
                       referral_id=referral.id)  # fmt: skip
         text = t(yot.language, "handover.notice", reference=referral.reference)
-        notices.append(Notice(yot.telegram_id, Reply(text, buttons=((take,),))))
-    return notices
+        replies.append(Reply(text, buttons=((take,),)))
+    return await owed(uow, referral, "handed_to_yot", officers, replies)
 
 
 async def take(uow: UnitOfWork, actor: Actor, referral_id: int) -> Outcome:

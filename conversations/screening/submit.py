@@ -9,11 +9,12 @@ from conversations.access import Actor
 from conversations.i18n import t
 from conversations.keyboards import button
 from conversations.reply import Button, Notice, Outcome, Reply
+from conversations.screening.notices import owed
 from conversations.screening.questions import QUESTIONS
 from state_machine.errors import LifecycleError
 from state_machine.lifecycle import ReferralState
 from storage.dialogues import DialogueState
-from storage.models import Notification, Referral, User
+from storage.models import Referral, User
 from storage.uow import UnitOfWork
 
 
@@ -65,14 +66,14 @@ async def notify_new_referral(uow: UnitOfWork, referral: Referral) -> list[Notic
         kind = "new_referral_nobody"
     initials = await uow.personal.initials(referral) or "–"
     la = await _la(uow, referral.la_code)
-    notices = []
+    replies: list[Reply] = []
     for user in recipients:
         actor = Actor.of(user)
         lang = actor.language
         assert user.telegram_id is not None  # recipients are bound Telegram accounts
         if kind == "new_referral_nobody":  # admins see no case details (DESIGN.md §1)
             text = t(lang, "notify.nobody", reference=referral.reference, la=la.name(lang))
-            notices.append(Notice(user.telegram_id, Reply(text)))
+            replies.append(Reply(text))
         else:
             language = referral.session_language
             text = t(
@@ -91,16 +92,8 @@ async def notify_new_referral(uow: UnitOfWork, referral: Referral) -> list[Notic
                 buttons = (
                     (button(uow, actor, label, "referral.accept", referral_id=referral.id),),
                 )
-            notices.append(Notice(user.telegram_id, Reply(text, buttons=buttons)))
-        uow.session.add(
-            Notification(
-                referral_id=referral.id,
-                kind=kind,
-                recipient_user_id=user.id,
-                created_at=uow.clock.now(),
-            )
-        )
-    return notices
+            replies.append(Reply(text, buttons=buttons))
+    return await owed(uow, referral, kind, recipients, replies)
 
 
 async def accept(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
