@@ -19,6 +19,40 @@ from conversations.reply import Outcome, Reply
 log = logging.getLogger(__name__)
 
 
+# Telegram's limit for one message. Counted in UTF-16 code units, the stricter reading (an
+# emoji is two), so a text that fits here fits there.
+MESSAGE_LIMIT = 4096
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def parts(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """A text as messages Telegram accepts: whole if it fits, else split between lines (and
+    inside a line only if that line alone is too long)."""
+    if _units(text) <= limit:
+        return [text]
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        joined = f"{current}\n{line}" if current else line
+        if _units(joined) <= limit:
+            current = joined
+            continue
+        if current:
+            chunks.append(current)
+        current = ""
+        for char in line:  # a single line longer than a message
+            if _units(current + char) > limit:
+                chunks.append(current)
+                current = ""
+            current += char
+    if current:
+        chunks.append(current)
+    return chunks
+
+
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
@@ -37,7 +71,10 @@ async def send(update: Update, context: BotContext, outcome: Outcome) -> None:
     query = update.callback_query
     for reply in outcome.replies:
         markup = keyboard(reply)
-        if reply.edit and query is not None and query.message is not None:
+        *before, last = parts(reply.text)
+        for part in before:  # too long for one message: the buttons go under the last part
+            await context.bot.send_message(chat.id, part)
+        if reply.edit and not before and query is not None and query.message is not None:
             try:
                 await context.bot.edit_message_text(
                     reply.text, chat_id=chat.id, message_id=query.message.message_id,
@@ -48,7 +85,7 @@ async def send(update: Update, context: BotContext, outcome: Outcome) -> None:
                 if "not modified" in str(exc).lower():  # PTB rewrites the wording's case
                     continue
                 # The message may be too old to edit: fall through and send it anew.
-        await context.bot.send_message(chat.id, reply.text, reply_markup=markup)
+        await context.bot.send_message(chat.id, last, reply_markup=markup)
     if outcome.menu is not None:
         commands = [BotCommand(c.name, c.description) for c in outcome.menu]
         await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat.id))

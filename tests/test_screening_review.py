@@ -7,8 +7,10 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
-from conversations.enrolment import InviteSpec
+from conversations.assistant import Assistant
+from conversations.enrolment import InviteSpec, create_invite
 from conversations.i18n import t
+from conversations.screening.questions import BY_KEY, QUESTIONS
 from state_machine.lifecycle import ReferralState
 from storage.models import PersonalDetails, Referral
 from storage.uow import Storage
@@ -199,3 +201,80 @@ async def test_an_answer_button_pressed_after_the_change_is_stale(
         await sergeant.press_data(picker.message_id, data)
         (asked,) = await sergeant.wait_for_reply()
         assert q("en", "compliance_factors") in (asked.text or "")
+
+
+async def test_the_review_fits_one_telegram_message_with_every_answer_at_its_longest(
+    storage: Storage,
+) -> None:
+    """Telegram refuses a message over 4096 (UTF-16) characters: the review must never be one."""
+    assistant = Assistant(storage, "bot")
+    token = await create_invite(storage, InviteSpec("police", "Rhingyll", "gwent"), actor="t")
+    await assistant.start(1, token, "cy")
+    actor = await assistant.identify(1)
+    assert actor is not None
+    longest = {q.key: "ŵ" * q.limit for q in QUESTIONS if q.kind == "text"}
+    longest["name"] = "Siân " + "ŵ" * (BY_KEY["name"].limit - 5)
+    outcome = await assistant.command(actor, "screen")
+    for _ in range(60):
+        reply = outcome.replies[-1]
+        step = await _step(storage, actor.user_id)
+        assert step is not None, reply.text
+        if step == "review":
+            break
+        buttons = {b.label: b.token for row in reply.buttons for b in row}
+        wanted = "Caerdydd" if "Caerdydd" in buttons else _answer_for(step, longest)
+        if wanted in buttons:
+            outcome = await assistant.press(actor, buttons[wanted])
+        else:
+            outcome = await assistant.text(actor, wanted)
+    review = outcome.replies[-1].text
+    assert review.startswith(t("cy", "screen.review.title", reference="R-")[:20])
+    assert "ŵ" * 1000 in review and len(review.encode("utf-16-le")) // 2 <= 4096
+
+
+def _answer_for(step: str, longest: dict[str, str]) -> str:
+    """The longest answer to each question, keeping the screening eligible."""
+    if step in longest:
+        return longest[step]
+    if step == "session_language":
+        return a("cy", step, "other")  # adds the interpreter's language
+    typed = {"incident_date": "ddoe", "social_services_date": "ddoe", "la": "caerdydd", "age": "34",
+             "dob": "02/05/1992", "phone": "07700 900123", "postcode": "CF10 1AA"}  # fmt: skip
+    if step in typed:
+        return typed[step]
+    scripted = dict(ELIGIBLE)
+    return a("cy", step, scripted.get(step, "yes"))
+
+
+ELIGIBLE = [
+    ("outcome", "community_resolution"), ("gravity", "2"), ("history", "first"),
+    ("relationship", "grandparent"), ("explained_expectations", "done"),
+    ("explained_consequences", "done"), ("explained_benefits", "done"), ("consent", "given"),
+    ("contact_times", "evenings"),
+]  # fmt: skip
+
+
+async def _step(storage: Storage, user_id: int) -> str | None:
+    async with storage.unit_of_work() as uow:
+        dialogue = await uow.dialogues.current(user_id)
+    return None if dialogue is None else dialogue.step
+
+
+async def test_a_review_too_long_for_one_message_comes_in_parts_with_the_buttons_last(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(308, "Sgt")
+    async with running_bot(storage, api):
+        await to_review(storage, sergeant)
+        await change(sergeant, "details", "notes")
+        await say(sergeant, "🙂" * 1000)  # at its limit, and each emoji counts twice
+        await change(sergeant, "details", "additional_needs")
+        await sergeant.send("🙂" * 500)
+        first, second = await sergeant.wait_for_reply(2)
+        assert first.buttons == [] and (first.text or "").startswith(
+            t("en", "screen.review.title", reference="R-")[:20]
+        )
+        assert second.buttons[-1] == [t("en", "screen.submit")]
+        await sergeant.press(t("en", "screen.submit"))
+        (done,) = await sergeant.wait_for_reply()
+        assert "sent to Cardiff" in (done.text or "")
