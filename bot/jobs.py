@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from bot.context import BotContext
+from bot.send import deliver
 from conversations.housekeeping import sweep
 
 log = logging.getLogger(__name__)
@@ -17,3 +18,7 @@ async def sweep_job(context: BotContext) -> None:
     swept = await sweep(context.deps.storage, dialogue_idle=idle)
     if swept.dialogues:
         log.info("discarded %d idle conversations", swept.dialogues)
+    owed = await context.deps.assistant.owed_again()
+    if owed:
+        log.info("sending %d undelivered notices again", len(owed))
+        await deliver(context, owed)

@@ -14,7 +14,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden
 
 from bot.context import BotContext
-from conversations.reply import Outcome, Reply
+from conversations.reply import Notice, Outcome, Reply
 
 log = logging.getLogger(__name__)
 
@@ -89,14 +89,19 @@ async def send(update: Update, context: BotContext, outcome: Outcome) -> None:
     if outcome.menu is not None:
         commands = [BotCommand(c.name, c.description) for c in outcome.menu]
         await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat.id))
+    await deliver(context, outcome.notices)
+
+
+async def deliver(context: BotContext, notices: list[Notice]) -> None:
+    """Messages for other people; each one Telegram takes is put on record as sent."""
     delivered: list[tuple[int, int]] = []
     try:
-        for notice in outcome.notices:
+        for notice in notices:
             try:
                 sent = await context.bot.send_message(
                     notice.telegram_id, notice.reply.text, reply_markup=keyboard(notice.reply)
                 )
-            except Forbidden:  # left unmarked: on record as owed, not delivered
+            except Forbidden:  # left unmarked: on record as owed, and tried again later
                 log.warning("a notice could not be delivered: the recipient blocked the bot")
                 continue
             if notice.notification_id is not None:

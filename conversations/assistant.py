@@ -13,8 +13,8 @@ from conversations import account, invite_dialogue
 from conversations.access import Actor
 from conversations.enrolment import Enrolment
 from conversations.i18n import both, t
-from conversations.reply import Outcome, Reply
-from conversations.screening import handover, submit
+from conversations.reply import Notice, Outcome, Reply
+from conversations.screening import handover, resend, submit
 from conversations.screening import service as screening
 from storage.uow import Storage, UnitOfWork
 from storage.updates import claim_update
@@ -141,6 +141,11 @@ class Assistant:
                 uow, actor, dialogue, action, payload, bot_username=self.bot_username
             )
             return Outcome([reply])
+
+    async def owed_again(self) -> list[Notice]:
+        """Notices that did not reach their recipient, to send again (the sweeper asks)."""
+        async with self.storage.unit_of_work() as uow:
+            return await resend.owed_again(uow)
 
     async def delivered(self, sent: list[tuple[int, int]]) -> None:
         """Notices Telegram took: (notification id, message id) each, put on record."""

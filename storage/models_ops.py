@@ -20,10 +20,13 @@ class Notification(Base):
     )
     kind: Mapped[str] = mapped_column(String(32))
     recipient_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)  # the resend looks at recent ones
     sent_at: Mapped[datetime | None]
     chat_message_id: Mapped[int | None] = mapped_column(BigInteger)
     acknowledged_at: Mapped[datetime | None]
+    # Sending again one that did not go out (blocked bot, a crash just after the commit).
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_attempt_at: Mapped[datetime | None]
 
 
 class NudgeSent(Base):

@@ -1,10 +1,12 @@
 """Notifications owed to people about referrals: written with the change that caused them,
-marked sent once Telegram took them, so "who was told, and when" is on record."""
+marked sent once Telegram took them, so "who was told, and when" is on record; one that did
+not go out is found again here and sent again."""
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import execute
@@ -16,6 +18,15 @@ _SENT = (
     .where(_TABLE.c.id == bindparam("nid"), _TABLE.c.sent_at.is_(None))
     .values(sent_at=bindparam("at"), chat_message_id=bindparam("mid"))
 )
+
+
+class Owed(NamedTuple):
+    """One notification still to deliver."""
+
+    id: int
+    referral_id: int
+    kind: str
+    recipient_user_id: int
 
 
 class NotificationStore:
@@ -40,3 +51,40 @@ class NotificationStore:
         if sent:
             params = [{"nid": nid, "mid": mid, "at": at} for nid, mid in sent]
             await execute(self._session, _SENT, params)
+
+    async def undelivered(
+        self, *, created_after: datetime, quiet_since: datetime, attempts_below: int
+    ) -> list[Owed]:
+        """Not sent, made after `created_after`, not tried since `quiet_since` (nor made
+        since then: the first send may still be under way), fewer than `attempts_below`
+        tries. Locked for this unit of work where the database can (another instance skips
+        them)."""
+        n = _TABLE.c
+        statement = (
+            select(n.id, n.referral_id, n.kind, n.recipient_user_id)
+            .where(n.sent_at.is_(None), n.attempts < attempts_below)
+            .where(n.created_at > created_after, n.created_at < quiet_since)
+            .where((n.last_attempt_at.is_(None)) | (n.last_attempt_at < quiet_since))
+            .order_by(n.id)
+            .with_for_update(skip_locked=True)
+        )
+        rows = await self._session.execute(statement)
+        return [Owed(*row) for row in rows]
+
+    async def tried(self, ids: Sequence[int], at: datetime) -> None:
+        if ids:
+            await self._session.execute(
+                update(_TABLE)
+                .where(_TABLE.c.id.in_(ids))
+                .values(attempts=_TABLE.c.attempts + 1, last_attempt_at=at)
+            )
+
+    async def settle(self, ids: Sequence[int], attempts: int, at: datetime) -> None:
+        """Nothing more to send (the referral was accepted, the recipient left): marked as if
+        every try was used, and left unsent, which is what happened."""
+        if ids:
+            await self._session.execute(
+                update(_TABLE)
+                .where(_TABLE.c.id.in_(ids))
+                .values(attempts=attempts, last_attempt_at=at)
+            )

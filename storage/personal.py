@@ -48,11 +48,13 @@ class PersonalDetailsStore:
         self._clock = clock
         self._cipher = cipher
         self._audit = audit
+        self._plain: dict[int, dict[str, Any] | None] = {}  # decrypted once per unit of work
 
     async def save(self, referral: Referral, details: dict[str, Any], *, actor: str) -> None:
         payload = self._cipher.encrypt_json(details)
         params = {"rid": referral.id, "payload": payload, "at": self._clock.now()}
         await execute(self._session, _save(insert_for(self._session)), params)
+        self._plain[referral.id] = dict(details)
         self._audit.record(
             actor, "personal_details.saved", referral_id=referral.id,
             details={"fields": sorted(details)},
@@ -91,11 +93,18 @@ class PersonalDetailsStore:
     async def purge(self, referral: Referral, *, actor: str, reason: str) -> bool:
         """Erase the details (retention ended, or consent refused); the row marks when."""
         params = {"rid": referral.id, "at": self._clock.now()}
+        self._plain[referral.id] = None
         if not (await execute(self._session, _PURGE, params)).rowcount:
             return False
         self._audit.record(actor, "personal_details.purged", referral_id=referral.id, reason=reason)
         return True
 
     async def _decrypted(self, referral: Referral) -> dict[str, Any] | None:
-        payload = (await execute(self._session, _READ, {"rid": referral.id})).scalar()
-        return None if payload is None else self._cipher.decrypt_json(payload)
+        """A copy: callers may change what they are given."""
+        if referral.id not in self._plain:
+            payload = (await execute(self._session, _READ, {"rid": referral.id})).scalar()
+            self._plain[referral.id] = (
+                None if payload is None else self._cipher.decrypt_json(payload)
+            )
+        found = self._plain[referral.id]
+        return None if found is None else dict(found)

@@ -8,7 +8,11 @@ from storage.uow import UnitOfWork
 
 
 async def owed(
-    uow: UnitOfWork, referral: Referral, kind: str, recipients: list[User], replies: list[Reply]
+    uow: UnitOfWork,
+    referral: Referral,
+    kind: str,
+    recipients: list[User],
+    replies: list[Reply | None],
 ) -> list[Notice]:
     """The notices, each with its row in `notifications` (marked when it is delivered)."""
     ids = await uow.notifications.record(
@@ -17,5 +21,5 @@ async def owed(
     return [
         Notice(user.telegram_id, reply, nid)
         for user, reply, nid in zip(recipients, replies, ids, strict=True)
-        if user.telegram_id is not None
+        if user.telegram_id is not None and reply is not None
     ]

@@ -64,36 +64,38 @@ async def notify_new_referral(uow: UnitOfWork, referral: Referral) -> list[Notic
     if not recipients:
         recipients = list(await uow.people.active_with_role("admin"))
         kind = "new_referral_nobody"
-    initials = await uow.personal.initials(referral) or "–"
-    la = await _la(uow, referral.la_code)
-    replies: list[Reply] = []
-    for user in recipients:
-        actor = Actor.of(user)
-        lang = actor.language
-        assert user.telegram_id is not None  # recipients are bound Telegram accounts
-        if kind == "new_referral_nobody":  # admins see no case details (DESIGN.md §1)
-            text = t(lang, "notify.nobody", reference=referral.reference, la=la.name(lang))
-            replies.append(Reply(text))
-        else:
-            language = referral.session_language
-            text = t(
-                lang,
-                f"notify.{kind}",
-                reference=referral.reference,
-                initials=initials,
-                la=la.name(lang),
-                first_session_due=_day(referral.first_session_due),
-                support_due=_day(referral.support_due),
-                language=t(lang, f"screen.a.session_language.{language}") if language else "–",
-            )
-            buttons: tuple[tuple[Button, ...], ...] = ()
-            if user.role == "worker":
-                label = t(lang, "notify.accept")
-                buttons = (
-                    (button(uow, actor, label, "referral.accept", referral_id=referral.id),),
-                )
-            replies.append(Reply(text, buttons=buttons))
+    replies = [await new_referral_notice(uow, kind, referral, user) for user in recipients]
     return await owed(uow, referral, kind, recipients, replies)
+
+
+async def new_referral_notice(
+    uow: UnitOfWork, kind: str, referral: Referral, user: User
+) -> Reply | None:
+    """What `user` is told of a new referral (reference and initials, never more); None once
+    it is no longer news because a worker has accepted it."""
+    if referral.lifecycle_state is not ReferralState.REFERRED:
+        return None
+    actor = Actor.of(user)
+    lang = actor.language
+    la = await _la(uow, referral.la_code)
+    if kind == "new_referral_nobody":  # admins see no case details (DESIGN.md §1)
+        return Reply(t(lang, "notify.nobody", reference=referral.reference, la=la.name(lang)))
+    language = referral.session_language
+    text = t(
+        lang,
+        f"notify.{kind}",
+        reference=referral.reference,
+        initials=await uow.personal.initials(referral) or "–",
+        la=la.name(lang),
+        first_session_due=_day(referral.first_session_due),
+        support_due=_day(referral.support_due),
+        language=t(lang, f"screen.a.session_language.{language}") if language else "–",
+    )
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if user.role == "worker":
+        label = t(lang, "notify.accept")
+        buttons = ((button(uow, actor, label, "referral.accept", referral_id=referral.id),),)
+    return Reply(text, buttons=buttons)
 
 
 async def accept(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:

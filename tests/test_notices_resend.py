@@ -1,0 +1,123 @@
+"""A notice that did not reach someone is sent again by the sweeper, while it is still news."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+
+from bot.jobs import sweep_job
+from conversations.access import Actor
+from conversations.assistant import Assistant
+from conversations.enrolment import InviteSpec, create_invite
+from conversations.i18n import t
+from conversations.reply import Outcome
+from conversations.screening import resend
+from state_machine.clock import FixedClock
+from storage.models import Notification
+from storage.uow import Storage
+from tests import screening_script as script
+from tests.fakeapi import FakeBotApi
+from tests.harness import running_bot
+from tests.screening_script import a, enrol, give_details, press, say, screen_to_consent
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi(token="5353:RESEND", bot_username="oocps_test_bot") as server:
+        yield server
+
+
+async def notifications(storage: Storage) -> list[Notification]:
+    async with storage.unit_of_work() as uow:
+        return list(await uow.session.scalars(select(Notification).order_by(Notification.id)))
+
+
+async def test_a_worker_who_had_blocked_the_bot_is_told_once_they_are_back(
+    storage: Storage, api: FakeBotApi, clock: FixedClock
+) -> None:
+    sergeant, mair, ifan = api.user(400, "Sgt"), api.user(401, "Mair"), api.user(402, "Ifan")
+    async with running_bot(storage, api) as app:
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
+        await enrol(storage, mair, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
+        await enrol(storage, ifan, InviteSpec("worker", "Ifan", la_codes=("cardiff",)))
+        await ifan.block()
+        await screen_to_consent(sergeant, "en")
+        await press(sergeant, a("en", "consent", "given"))
+        await give_details(sergeant, "en")
+        await sergeant.press(t("en", "screen.submit"))
+        await sergeant.wait_for_reply()
+        (first,) = await mair.wait_for_reply()
+        await say(sergeant, "/help")  # in order after the submission, which is then done
+        await ifan.unblock()
+        clock.advance(minutes=3)
+        assert app.job_queue is not None
+        app.job_queue.run_once(sweep_job, when=0)
+        (again,) = await ifan.wait_for_reply()
+        assert again.text == first.text and again.buttons == [["Accept"]]
+        clock.advance(minutes=3)
+        app.job_queue.run_once(sweep_job, when=0)
+        await ifan.press("Accept")  # the new button works
+        await ifan.wait_until(lambda u: (u.last_text or "").startswith("You accepted"))
+        assert len(ifan.messages) == 2  # the welcome and the notice: not sent twice
+    rows = await notifications(storage)
+    assert [(n.sent_at is not None, n.attempts) for n in rows] == [(True, 0), (True, 1)]
+    assert rows[1].chat_message_id == again.message_id and len(mair.messages) == 2
+
+
+async def submitted(storage: Storage) -> tuple[Assistant, Outcome]:
+    """A sergeant's referral submitted through the assistant, its notices not yet sent."""
+    assistant = Assistant(storage, "bot")
+    for telegram_id, spec in [
+        (1, InviteSpec("police", "Sgt", "gwent")),
+        (2, InviteSpec("worker", "Mair", la_codes=("cardiff",))),
+    ]:
+        await assistant.start(telegram_id, await create_invite(storage, spec, actor="t"), "en")
+    actor = await assistant.identify(1)
+    assert isinstance(actor, Actor)
+    outcome = await assistant.command(actor, "screen")
+    for how, what in script.whole("en")[1:]:
+        assert outcome is not None
+        buttons = {b.label: b.token for r in outcome.replies for row in r.buttons for b in row}
+        step = assistant.press(actor, buttons[what]) if how == "press" else None
+        outcome = await (step or assistant.text(actor, what))
+    assert outcome is not None and len(outcome.notices) == 1
+    return assistant, outcome
+
+
+async def test_an_undelivered_notice_is_tried_a_few_times_then_left_on_record(
+    storage: Storage, clock: FixedClock
+) -> None:
+    assistant, _ = await submitted(storage)
+    assert await assistant.owed_again() == []  # the first send may still be under way
+    tries = []
+    for _ in range(5):
+        clock.advance(minutes=resend.QUIET.seconds // 60 + 1)
+        tries.append(len(await assistant.owed_again()))
+    assert tries == [1] * resend.ATTEMPTS + [0] * (5 - resend.ATTEMPTS)
+    (row,) = await notifications(storage)
+    assert row.sent_at is None and row.attempts == resend.ATTEMPTS
+
+
+async def test_a_notice_no_longer_news_is_not_sent_again(
+    storage: Storage, clock: FixedClock
+) -> None:
+    assistant, outcome = await submitted(storage)
+    worker = await assistant.identify(2)
+    assert worker is not None
+    (notice,) = outcome.notices
+    assert notice.reply.buttons[0][0].label == "Accept"
+    await assistant.press(worker, notice.reply.buttons[0][0].token)  # accepted, told or not
+    clock.advance(minutes=5)
+    assert await assistant.owed_again() == []
+    (row,) = await notifications(storage)
+    assert row.sent_at is None and row.attempts == resend.ATTEMPTS  # settled: nothing owed
+
+
+async def test_a_notice_a_day_old_is_left_to_the_deadline_nudges(
+    storage: Storage, clock: FixedClock
+) -> None:
+    assistant, _ = await submitted(storage)
+    clock.advance(days=1, minutes=1)
+    assert await assistant.owed_again() == []
