@@ -95,7 +95,7 @@ class UnitOfWork:
         if button is not None:
             self.buttons.remember(button, found.profile.id, found.pressed)
         if found.referral is not None:
-            self.referrals.remember(found.referral)
+            self.referrals.remember(found.referral, found.answers)
         return found.profile
 
     async def __aexit__(

@@ -147,3 +147,23 @@ async def test_the_button_and_the_referral_come_with_the_sender_and_only_for_tha
     stolen = await assistant.press(Delivery(201, SERGEANT + 1), button)
     assert stolen is not None and stolen.replies[0].text == t("en", "button.stale")
     assert await rows(storage, ScreeningAnswer) == 0
+
+
+async def test_the_screening_answers_come_with_the_sender_as_they_were_stored(
+    storage: Storage,
+) -> None:
+    assistant, actor = await enrolled(storage)
+    await assistant.command(Delivery(300, SERGEANT), "screen")
+    stored = {"age": 34, "la": "cardiff", "consent_record": {"wording": "“Iawn”", "officer": 1}}
+    async with storage.unit_of_work() as uow:
+        dialogue = await uow.dialogues.current(actor.user_id)
+        assert dialogue is not None and dialogue.referral_id is not None
+        referral = await uow.referrals.get_by_id(dialogue.referral_id)
+        for question, value in stored.items():
+            await uow.referrals.record_answer(referral, question, value, by=None)
+    async with storage.unit_of_work() as uow:
+        assert await uow.sender(SERGEANT) is not None
+        with_sender = await uow.referrals.answers(referral)
+    async with storage.unit_of_work() as uow:
+        on_their_own = await uow.referrals.answers(await uow.referrals.get_by_id(referral.id))
+    assert with_sender == on_their_own == stored
