@@ -44,9 +44,12 @@ contracts: $(VENV)/.installed-dev
 pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
-## bench: the long-running measurements (not part of `make test`)
+## bench: the long-running measurements (not part of `make test`); PostgreSQL too when
+## OOCPS_TEST_POSTGRES_URL is set
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks
+	@if [ -n "$$OOCPS_TEST_POSTGRES_URL" ]; then \
+		$(BIN)/python -m benchmarks --postgres "$$OOCPS_TEST_POSTGRES_URL"; fi
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
