@@ -11,7 +11,7 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext
 from conversations.reply import Notice, Outcome, Reply
@@ -101,8 +101,8 @@ async def deliver(context: BotContext, notices: list[Notice]) -> None:
                 sent = await context.bot.send_message(
                     notice.telegram_id, notice.reply.text, reply_markup=keyboard(notice.reply)
                 )
-            except Forbidden:  # left unmarked: on record as owed, and tried again later
-                log.warning("a notice could not be delivered: the recipient blocked the bot")
+            except TelegramError as exc:  # left unmarked: owed, and tried again later
+                log.warning("a notice could not be delivered (%s)", type(exc).__name__)
                 continue
             if notice.notification_id is not None:
                 delivered.append((notice.notification_id, sent.message_id))

@@ -35,16 +35,15 @@ async def owed_again(uow: UnitOfWork) -> list[Notice]:
     notices: list[Notice] = []
     settled: list[int] = []
     for row in owed:
-        referral = await uow.referrals.get_by_id(row.referral_id)
         user = await uow.people.get(row.recipient_user_id)
         render = _RENDER.get(row.kind)
-        reply = None
         if render and user is not None and user.active and user.telegram_id is not None:
+            referral = await uow.referrals.get_by_id(row.referral_id)
             reply = await render(uow, row.kind, referral, user)
-        if reply is None or user is None or user.telegram_id is None:
-            settled.append(row.id)
-        else:
-            notices.append(Notice(user.telegram_id, reply, row.id))
-    await uow.notifications.tried([n.notification_id for n in notices if n.notification_id], now)
+            if reply is not None:
+                notices.append(Notice(user.telegram_id, reply, row.id))
+                continue
+        settled.append(row.id)  # no longer news, or nobody left to tell
+    await uow.notifications.tried([row.id for row in owed if row.id not in settled], now)
     await uow.notifications.settle(settled, ATTEMPTS, now)
     return notices
