@@ -278,3 +278,23 @@ async def test_a_review_too_long_for_one_message_comes_in_parts_with_the_buttons
         await sergeant.press(t("en", "screen.submit"))
         (done,) = await sergeant.wait_for_reply()
         assert "sent to Cardiff" in (done.text or "")
+
+
+async def test_a_home_postcode_outside_the_la_chosen_is_pointed_out_until_it_fits(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(309, "Sgt")
+    async with running_bot(storage, api):
+        await to_review(storage, sergeant)  # Cardiff, CF10 1AA: nothing to say
+        assert "⚠️" not in (sergeant.last.text if sergeant.last else "")
+        await change(sergeant, "details", "postcode")
+        await sergeant.send("np20 1aa")
+        warning, review = await sergeant.wait_for_reply(2)
+        assert warning.text == t("en", "screen.postcode_la", postcode="NP20 1AA", la="Cardiff")
+        expected = t("en", "screen.review.postcode_la", postcode="NP20 1AA", la="Cardiff")
+        assert expected in (review.text or "")
+        await change(sergeant, "where", "la")
+        await say(sergeant, "NP20 1AA")
+        await press(sergeant, "Newport")  # among the LAs the postcode's area reaches
+        review_text = await press(sergeant, a("en", "consent", "given"))
+        assert "Local authority: Newport" in review_text and "⚠️" not in review_text

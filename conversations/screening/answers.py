@@ -98,6 +98,13 @@ def find_las(text: str, las: Sequence[Place]) -> list[Place]:
     return list(search_las(text, las))[:MAX_LA_BUTTONS]
 
 
+def postcode_fits_la(postcode: str, la_code: str | None) -> bool:
+    """Whether the home postcode's area reaches into the LA chosen; True where the table of
+    areas cannot say (the referral goes to the LA chosen, so a mismatch is worth a look)."""
+    areas = postcode_las(postcode)
+    return not areas or la_code is None or la_code in areas
+
+
 def shown(lang: str, question: Question, value: Any, las: Mapping[str, Place]) -> str:
     """An answer as the review screen shows it."""
     if value is None:

@@ -8,7 +8,7 @@ from conversations.access import Actor
 from conversations.i18n import t
 from conversations.keyboards import button, rows
 from conversations.reply import Button, Reply
-from conversations.screening.answers import shown
+from conversations.screening.answers import postcode_fits_la, shown
 from conversations.screening.questions import (
     EDITABLE_QUESTIONS,
     EDITABLE_SECTIONS,
@@ -26,7 +26,7 @@ def _progress(question: Question, answers: dict[str, Any]) -> str:
     return f"{number}/{len(applicable)}"
 
 
-async def _la_name(uow: UnitOfWork, lang: str, code: str | None) -> str:
+async def la_name(uow: UnitOfWork, lang: str, code: str | None) -> str:
     las = {la.code: la for la in await uow.people.local_authorities()}
     return las[code].name(lang) if code in las else "–"
 
@@ -36,7 +36,7 @@ async def consent_wording(uow: UnitOfWork, actor: Actor, referral: Referral) -> 
     return t(
         actor.language,
         "screen.consent_wording",
-        la=await _la_name(uow, actor.language, referral.la_code),
+        la=await la_name(uow, actor.language, referral.la_code),
     )
 
 
@@ -74,6 +74,12 @@ async def review(
                 lines.append(
                     f"• {t(lang, f'screen.r.{q.key}')}: {shown(lang, q, given[q.key], las)}"
                 )
+    postcode, la = given.get("postcode"), referral.la_code
+    if postcode and la in las and not postcode_fits_la(postcode, la):
+        lines += [
+            "",
+            t(lang, "screen.review.postcode_la", postcode=postcode, la=las[la].name(lang)),
+        ]
     changes = [
         button(
             uow,

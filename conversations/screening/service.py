@@ -15,7 +15,7 @@ from conversations.keyboards import button, rows
 from conversations.parsing import Problem, initials
 from conversations.reply import Outcome, Reply
 from conversations.screening import flow, render
-from conversations.screening.answers import find_las, label, read_value
+from conversations.screening.answers import find_las, label, postcode_fits_la, read_value
 from conversations.screening.handover import hand_to_yot
 from conversations.screening.questions import ASKED_AGAIN_WITH, BY_KEY, QUESTIONS, Question
 from conversations.screening.submit import submit
@@ -156,7 +156,12 @@ async def _answer(
     uow.dialogues.advance(
         dialogue, step, ask=None if ask is None or step == flow.REVIEW else sorted(ask)
     )
-    return _one(await _ask(uow, actor, dialogue, answers))
+    next_one = await _ask(uow, actor, dialogue, answers)
+    if question.key == "postcode" and not postcode_fits_la(value, referral.la_code):
+        la = await render.la_name(uow, lang, referral.la_code)
+        mismatch = Reply(t(lang, "screen.postcode_la", postcode=value, la=la))
+        return Outcome([mismatch, next_one])
+    return _one(next_one)
 
 
 def _still_to_ask(
