@@ -49,9 +49,9 @@ class Assistant:
         stranger gets; or None for an update already handled."""
         if isinstance(who, Actor):
             return who
-        if not await claim_update(uow.session, who.update_id, uow.clock.now()):
+        claimed, user = await uow.admit(who.update_id, who.telegram_id, button=button)
+        if not claimed:
             return None
-        user = await uow.sender(who.telegram_id, button=button)
         return Actor.of(user) if user is not None and user.active else self.stranger()
 
     async def identify(self, telegram_id: int) -> Actor | None:

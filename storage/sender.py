@@ -7,30 +7,36 @@ user, their LAs, their dialogue, the button, the referral and its answers come b
 change it.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, and_, bindparam, func, select, type_coerce
+from sqlalchemy import JSON, and_, bindparam, func, literal, select, type_coerce
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.buttons import Pressed
 from storage.dialogues import DialogueState
-from storage.models import ButtonToken, Dialogue, Referral, ScreeningAnswer, User
+from storage.models import ButtonToken, Dialogue, ProcessedUpdate, Referral, ScreeningAnswer, User
 from storage.people import PROFILE_COLUMNS, Profile
+from storage.updates import claim_statement, claim_update
 
 _USERS = User.metadata.tables["users"]
 _USER_LAS = User.metadata.tables["user_las"]
 _DIALOGUES = Dialogue.metadata.tables["dialogues"]
 _BUTTONS = ButtonToken.metadata.tables["button_tokens"]
 _ANSWERS = ScreeningAnswer.metadata.tables["screening_answers"]
+_UPDATES = ProcessedUpdate.metadata.tables["processed_updates"]
 _DIALOGUE_COLUMNS = ("kind", "step", "answers", "referral_id", "updated_at")
 
 
 @cache
-def _sender(dialect: str) -> Any:
+def _sender(dialect: str, claiming: bool) -> Any:
     """Built once per database kind: the screening's answers come as one JSON object, which
-    the two databases spell differently."""
+    the two databases spell differently. `claiming` (PostgreSQL only) also claims the update
+    in the same statement, a data-modifying CTE, and returns a row even for a stranger."""
     if dialect == "postgresql":
         answers = func.json_object_agg(_ANSWERS.c.question, _ANSWERS.c.value)
     else:
@@ -38,28 +44,32 @@ def _sender(dialect: str) -> Any:
     answers_of_referral = (
         select(answers).where(_ANSWERS.c.referral_id == _DIALOGUES.c.referral_id).scalar_subquery()
     )
-    return (
-        select(
-            *(_USERS.c[name] for name in PROFILE_COLUMNS),
-            _USER_LAS.c.la_code,
-            *(_DIALOGUES.c[name].label(f"d_{name}") for name in _DIALOGUE_COLUMNS),
-            _BUTTONS.c.action.label("b_action"),
-            _BUTTONS.c.payload.label("b_payload"),
-            type_coerce(answers_of_referral, JSON).label("r_answers"),
-            Referral,
+    columns: list[Any] = [
+        *(_USERS.c[name] for name in PROFILE_COLUMNS),
+        _USER_LAS.c.la_code,
+        *(_DIALOGUES.c[name].label(f"d_{name}") for name in _DIALOGUE_COLUMNS),
+        _BUTTONS.c.action.label("b_action"),
+        _BUTTONS.c.payload.label("b_payload"),
+        type_coerce(answers_of_referral, JSON).label("r_answers"),
+        Referral,
+    ]
+    the_user = _USERS.c.telegram_id == bindparam("telegram_id")
+    if claiming:
+        claim = claim_statement(pg_insert).returning(_UPDATES.c.update_id).cte("claim")
+        columns.append(select(func.count()).select_from(claim).scalar_subquery().label("claimed"))
+        start: Any = select(literal(1).label("one")).subquery("one").outerjoin(_USERS, the_user)
+    else:
+        start = _USERS
+    statement = select(*columns).select_from(
+        start.outerjoin(_USER_LAS, _USER_LAS.c.user_id == _USERS.c.id)
+        .outerjoin(_DIALOGUES, _DIALOGUES.c.user_id == _USERS.c.id)
+        .outerjoin(
+            _BUTTONS,
+            and_(_BUTTONS.c.token == bindparam("token"), _BUTTONS.c.user_id == _USERS.c.id),
         )
-        .select_from(
-            _USERS.outerjoin(_USER_LAS, _USER_LAS.c.user_id == _USERS.c.id)
-            .outerjoin(_DIALOGUES, _DIALOGUES.c.user_id == _USERS.c.id)
-            .outerjoin(
-                _BUTTONS,
-                and_(_BUTTONS.c.token == bindparam("token"), _BUTTONS.c.user_id == _USERS.c.id),
-            )
-            .outerjoin(Referral, Referral.id == _DIALOGUES.c.referral_id)
-        )
-        .where(_USERS.c.telegram_id == bindparam("telegram_id"))
-        .order_by(_USER_LAS.c.la_code)
+        .outerjoin(Referral, Referral.id == _DIALOGUES.c.referral_id)
     )
+    return (statement if claiming else statement.where(the_user)).order_by(_USER_LAS.c.la_code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +84,31 @@ class Sender:
 async def read_sender(
     session: AsyncSession, telegram_id: int, token: str | None = None
 ) -> Sender | None:
+    """The enrolled account behind `telegram_id` (active or not), or None."""
+    dialect = session.get_bind().dialect.name
     params = {"telegram_id": telegram_id, "token": token}
-    statement = _sender(session.get_bind().dialect.name)
-    rows = (await session.execute(statement, params)).all()
-    if not rows:
+    rows = (await session.execute(_sender(dialect, False), params)).all()
+    return _sender_of(rows)
+
+
+async def admit(
+    session: AsyncSession, update_id: int, at: datetime, telegram_id: int, token: str | None
+) -> tuple[bool, Sender | None]:
+    """Claim the update (False: it was handled before) and read its sender: one round trip on
+    PostgreSQL, where every update starts with this; two statements on SQLite, which has no
+    data-modifying CTEs and answers inline anyway."""
+    dialect = session.get_bind().dialect.name
+    if dialect != "postgresql":
+        if not await claim_update(session, update_id, at):
+            return False, None
+        return True, await read_sender(session, telegram_id, token)
+    params = {"telegram_id": telegram_id, "token": token, "update_id": update_id, "at": at}
+    rows = (await session.execute(_sender(dialect, True), params)).all()
+    return bool(rows[0].claimed), _sender_of(rows)
+
+
+def _sender_of(rows: Sequence[Any]) -> Sender | None:
+    if not rows or rows[0].id is None:
         return None
     first: Any = rows[0]
     profile = Profile(

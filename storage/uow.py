@@ -21,7 +21,7 @@ from storage.people import PeopleRepository, Profile
 from storage.personal import PersonalDetailsStore
 from storage.reference import ReferenceData
 from storage.referrals import ReferralRepository
-from storage.sender import read_sender
+from storage.sender import Sender, admit, read_sender
 
 
 class Storage:
@@ -84,11 +84,21 @@ class UnitOfWork:
         _OPEN.busy = self._inline
         return self
 
+    async def admit(
+        self, update_id: int, telegram_id: int, *, button: str | None = None
+    ) -> tuple[bool, Profile | None]:
+        """Claim a Telegram update (False: handled before) and read its sender, with what
+        `sender` reads."""
+        claimed, found = await admit(self.session, update_id, self.clock.now(), telegram_id, button)
+        return claimed, self._keep(found, button)
+
     async def sender(self, telegram_id: int, *, button: str | None = None) -> Profile | None:
         """The enrolled account behind an update; its dialogue, the dialogue's referral and
-        the button pressed (if any) are read in the same statement and kept for this unit of
-        work."""
-        found = await read_sender(self.session, telegram_id, button)
+        its answers, and the button pressed (if any) are read in the same statement and kept
+        for this unit of work."""
+        return self._keep(await read_sender(self.session, telegram_id, button), button)
+
+    def _keep(self, found: Sender | None, button: str | None) -> Profile | None:
         if found is None:
             return None
         self.dialogues.remember(found.profile.id, found.dialogue)

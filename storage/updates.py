@@ -13,14 +13,17 @@ from storage.models import ProcessedUpdate
 _TABLE = ProcessedUpdate.metadata.tables["processed_updates"]
 
 
-@cache
-def _claim(insert: Any) -> Any:
-    """Built once per database kind: every update starts with it."""
+def claim_statement(insert: Any) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING of the update's id (storage/sender.py folds it into
+    the sender's read on PostgreSQL)."""
     return (
         insert(_TABLE)
         .values(update_id=bindparam("update_id"), processed_at=bindparam("at"))
         .on_conflict_do_nothing(index_elements=["update_id"])
     )
+
+
+_claim = cache(claim_statement)  # built once per database kind: every update starts with it
 
 
 async def claim_update(session: AsyncSession, update_id: int, at: datetime) -> bool:

@@ -167,3 +167,14 @@ async def test_the_screening_answers_come_with_the_sender_as_they_were_stored(
     async with storage.unit_of_work() as uow:
         on_their_own = await uow.referrals.answers(await uow.referrals.get_by_id(referral.id))
     assert with_sender == on_their_own == stored
+
+
+async def test_a_strangers_update_is_claimed_too_and_answered_once(storage: Storage) -> None:
+    assistant = Assistant(storage, "bot")
+    first = await assistant.text(Delivery(400, 999), "hello")
+    assert first is not None and first.replies[0].text == both("stranger.closed_service")
+    assert await assistant.text(Delivery(400, 999), "hello") is None  # delivered again
+    assert await rows(storage, ProcessedUpdate) == 1
+    async with storage.unit_of_work() as uow:
+        assert await uow.admit(401, 999) == (True, None)
+        assert await uow.admit(401, 999) == (False, None)  # the same unit of work, again
