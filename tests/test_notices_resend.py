@@ -11,7 +11,6 @@ from bot.jobs import sweep_job
 from conversations.access import Actor
 from conversations.assistant import Assistant
 from conversations.enrolment import InviteSpec, create_invite
-from conversations.i18n import t
 from conversations.reply import Outcome
 from conversations.screening import resend
 from state_machine.clock import FixedClock
@@ -20,7 +19,7 @@ from storage.uow import Storage
 from tests import screening_script as script
 from tests.fakeapi import FakeBotApi
 from tests.harness import running_bot
-from tests.screening_script import a, enrol, give_details, press, say, screen_to_consent
+from tests.screening_script import enrol, say
 
 
 @pytest.fixture
@@ -43,11 +42,7 @@ async def test_a_worker_who_had_blocked_the_bot_is_told_once_they_are_back(
         await enrol(storage, mair, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
         await enrol(storage, ifan, InviteSpec("worker", "Ifan", la_codes=("cardiff",)))
         await ifan.block()
-        await screen_to_consent(sergeant, "en")
-        await press(sergeant, a("en", "consent", "given"))
-        await give_details(sergeant, "en")
-        await sergeant.press(t("en", "screen.submit"))
-        await sergeant.wait_for_reply()
+        await script.run(sergeant, script.whole("en"))  # screened and submitted
         (first,) = await mair.wait_for_reply()
         await say(sergeant, "/help")  # in order after the submission, which is then done
         await ifan.unblock()

@@ -346,11 +346,7 @@ async def test_who_was_told_of_a_new_referral_is_on_record_and_a_blocked_worker_
         await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
         await enrol(storage, away, InviteSpec("worker", "Ifan", la_codes=("cardiff",)))
         await away.block()
-        await screen_to_consent(sergeant, "en")
-        await press(sergeant, a("en", "consent", "given"))
-        await give_details(sergeant, "en")
-        await sergeant.press(t("en", "screen.submit"))
-        await sergeant.wait_for_reply()
+        await script.run(sergeant, script.whole("en"))  # screened and submitted
         (notice,) = await worker.wait_for_reply()
     # Stopping the bot lets the update in hand finish: the delivery is on record by now.
     async with storage.unit_of_work() as uow:
