@@ -3,8 +3,8 @@
 Every update needs the sender and their dialogue, a press needs its button, and a step of a
 screening needs its referral and answers; on PostgreSQL each statement is a round trip: the
 user, their LAs, their dialogue, the button, the referral and its answers come back together
-(one row per LA, at least one). The referral comes as an ORM object, so the unit of work can
-change it.
+(one row per LA, at least one), and on PostgreSQL the update's claim rides along too. The
+referral comes as an ORM object, so the unit of work can change it.
 """
 
 from collections.abc import Sequence
