@@ -6,7 +6,6 @@ from conversations.access import ROLE_COMMANDS, Actor, menu_for
 from conversations.i18n import as_language, t
 from conversations.keyboards import button, language_buttons
 from conversations.reply import Outcome, Reply
-from conversations.screening import service as screening
 from storage.uow import UnitOfWork
 
 
@@ -68,8 +67,12 @@ async def cancel(uow: UnitOfWork, actor: Actor) -> Reply:
     return Reply(t(lang, "cancel.confirm"), buttons=((yes, no),))
 
 
-async def cancel_confirmed(uow: UnitOfWork, actor: Actor) -> Reply:
-    dialogue = await uow.dialogues.current(actor.user_id)
-    if dialogue is not None:
-        await screening.discard(uow, dialogue, actor=actor.audit_name, reason="cancelled")
-    return Reply(t(actor.language, "cancel.done"), edit=True)
+async def users(uow: UnitOfWork, actor: Actor) -> Reply:
+    """Admins see who is enrolled, by role: names and counts, nothing about cases."""
+    lang = actor.language
+    enrolled = await uow.people.all()
+    lines = [t(lang, "users.title", count=sum(u.active for u in enrolled))]
+    for user in enrolled:
+        state = t(lang, "users.active") if user.active else t(lang, "users.revoked")
+        lines.append(f"• {user.display_name} – {t(lang, f'role.{user.role}')} ({state})")
+    return Reply("\n".join(lines))

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conversations import account, invite_dialogue
+from conversations import registry
 from conversations.access import Actor
 from conversations.enrolment import Enrolment
 from conversations.i18n import both, t
 from conversations.reply import Notice, Outcome, Reply
-from conversations.screening import handover, resend, submit
-from conversations.screening import service as screening
+from conversations.screening import resend
 from storage.uow import Storage, UnitOfWork
 from storage.updates import claim_update
 
@@ -92,55 +91,18 @@ class Assistant:
             actor = await self._admit(uow, who)
             if not isinstance(actor, Actor):
                 return actor
-            if not actor.may(name):
-                return Outcome([Reply(t(actor.language, "command.unknown"))])
-            if name == "help":
-                return Outcome([account.help_reply(actor)])
-            if name == "whoami":
-                return Outcome([await account.whoami(uow, actor)])
-            if name == "language":
-                return Outcome([account.choose_language(uow, actor)])
-            if name == "cancel":
-                return Outcome([await account.cancel(uow, actor)])
-            if name == "invite":
-                return Outcome([await invite_dialogue.begin(uow, actor)])
-            if name == "users":
-                return Outcome([await _users(uow, actor)])
-            if name == "screen":
-                return await screening.begin(uow, actor)
-            return Outcome([Reply(t(actor.language, "command.unknown"))])  # pragma: no cover
+            return await registry.run_command(self._turn(uow, actor), name, args)
 
     async def press(self, who: Who, token: str) -> Outcome | None:
         async with self.storage.unit_of_work() as uow:
             actor = await self._admit(uow, who, button=token if len(token) <= 24 else None)
             if not isinstance(actor, Actor):
                 return actor
+            turn = self._turn(uow, actor)
             pressed = await uow.buttons.resolve(token, actor.user_id)
             if pressed is None:
-                return Outcome([Reply(t(actor.language, "button.stale"))])
-            action, payload = pressed.action, dict(pressed.payload)
-            if action == "language.set":
-                return await account.set_language(uow, actor, str(payload["language"]))
-            if action == "cancel.confirm":
-                return Outcome([await account.cancel_confirmed(uow, actor)])
-            if action == "cancel.keep":
-                return Outcome([Reply(t(actor.language, "cancel.kept"), edit=True)])
-            if action == "referral.accept":
-                return Outcome([await submit.accept(uow, actor, int(payload["referral_id"]))])
-            if action == "referral.take":
-                return await handover.take(uow, actor, int(payload["referral_id"]))
-            if action == "referral.details":
-                return Outcome([await submit.details(uow, actor, int(payload["referral_id"]))])
-            dialogue = await uow.dialogues.current(actor.user_id)
-            kind = action.split(".")[0]
-            if dialogue is None or dialogue.kind != kind or not actor.may(_COMMAND_OF[kind]):
-                return Outcome([Reply(t(actor.language, "button.stale"))])
-            if kind == screening.KIND:
-                return await screening.on_button(uow, actor, dialogue, action, payload)
-            reply = await invite_dialogue.on_button(
-                uow, actor, dialogue, action, payload, bot_username=self.bot_username
-            )
-            return Outcome([reply])
+                return registry.stale(turn)
+            return await registry.press(turn, pressed.action, dict(pressed.payload))
 
     async def owed_again(self) -> list[Notice]:
         """Notices that did not reach their recipient, to send again (the sweeper asks)."""
@@ -165,29 +127,9 @@ class Assistant:
             actor = await self._admit(uow, who)
             if not isinstance(actor, Actor):
                 return actor
-            lang = actor.language
             if len(text) > MAX_TEXT:
-                return Outcome([Reply(t(lang, "text.too_long", limit=MAX_TEXT))])
-            dialogue = await uow.dialogues.current(actor.user_id)
-            if dialogue is None:
-                return Outcome([Reply(t(lang, "text.not_expected"))])
-            if dialogue.kind == invite_dialogue.KIND and actor.may("invite"):
-                return Outcome([await invite_dialogue.on_text(uow, actor, dialogue, text)])
-            if dialogue.kind == screening.KIND and actor.may("screen"):
-                return await screening.on_text(uow, actor, dialogue, text)
-            return Outcome([Reply(t(lang, "text.not_expected"))])
+                return Outcome([Reply(t(actor.language, "text.too_long", limit=MAX_TEXT))])
+            return await registry.text(self._turn(uow, actor), text)
 
-
-# The command that starts each kind of dialogue: its role check guards the dialogue's buttons.
-_COMMAND_OF = {invite_dialogue.KIND: "invite", screening.KIND: "screen"}
-
-
-async def _users(uow: UnitOfWork, actor: Actor) -> Reply:
-    """Admins see who is enrolled, by role: names and counts, nothing about cases."""
-    lang = actor.language
-    users = await uow.people.all()
-    lines = [t(lang, "users.title", count=sum(u.active for u in users))]
-    for user in users:
-        state = t(lang, "users.active") if user.active else t(lang, "users.revoked")
-        lines.append(f"• {user.display_name} – {t(lang, f'role.{user.role}')} ({state})")
-    return Reply("\n".join(lines))
+    def _turn(self, uow: UnitOfWork, actor: Actor) -> registry.Turn:
+        return registry.Turn(uow, actor, self.bot_username)

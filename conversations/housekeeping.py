@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from conversations.screening import service as screening
+from conversations import registry
 from storage.uow import Storage
 from storage.updates import forget_updates_before
 
@@ -27,7 +27,7 @@ async def sweep(storage: Storage, *, dialogue_idle: timedelta) -> Swept:
         await uow.buttons.forget_before(now - BUTTONS_KEPT)
         idle = await uow.dialogues.idle_since(now - dialogue_idle)
         for dialogue in idle:
-            await screening.discard(uow, dialogue, actor=SWEEPER, reason="idle")
+            await registry.discard(uow, dialogue, actor=SWEEPER, reason="idle")
         for referral in await uow.referrals.unattended_screenings(now - dialogue_idle):
             await uow.referrals.discard_screening(referral, actor=SWEEPER, reason="idle")
     return Swept(dialogues=len(idle))
