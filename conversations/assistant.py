@@ -13,8 +13,8 @@ from conversations import registry
 from conversations.access import Actor
 from conversations.enrolment import Enrolment
 from conversations.i18n import both, t
+from conversations.notifications import resend
 from conversations.reply import Notice, Outcome, Reply
-from conversations.screening import resend
 from storage.uow import Storage, UnitOfWork
 from storage.updates import claim_update
 

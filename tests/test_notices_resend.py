@@ -11,8 +11,8 @@ from bot.jobs import sweep_job
 from conversations.access import Actor
 from conversations.assistant import Assistant
 from conversations.enrolment import InviteSpec, create_invite
+from conversations.notifications import resend
 from conversations.reply import Outcome
-from conversations.screening import resend
 from state_machine.clock import FixedClock
 from storage.models import Notification
 from storage.uow import Storage
@@ -61,12 +61,14 @@ async def test_a_worker_who_had_blocked_the_bot_is_told_once_they_are_back(
     assert rows[1].chat_message_id == again.message_id and len(mair.messages) == 2
 
 
-async def submitted(storage: Storage) -> tuple[Assistant, Outcome]:
-    """A sergeant's referral submitted through the assistant, its notices not yet sent."""
+async def submitted(storage: Storage, *more: tuple[int, InviteSpec]) -> tuple[Assistant, Outcome]:
+    """A sergeant's referral submitted through the assistant, its notices not yet sent (to a
+    Cardiff worker, and to any `more` people enrolled first)."""
     assistant = Assistant(storage, "bot")
     for telegram_id, spec in [
         (1, InviteSpec("police", "Sgt", "gwent")),
         (2, InviteSpec("worker", "Mair", la_codes=("cardiff",))),
+        *more,
     ]:
         await assistant.start(telegram_id, await create_invite(storage, spec, actor="t"), "en")
     actor = await assistant.identify(1)
@@ -77,7 +79,7 @@ async def submitted(storage: Storage) -> tuple[Assistant, Outcome]:
         buttons = {b.label: b.token for r in outcome.replies for row in r.buttons for b in row}
         step = assistant.press(actor, buttons[what]) if how == "press" else None
         outcome = await (step or assistant.text(actor, what))
-    assert outcome is not None and len(outcome.notices) == 1
+    assert outcome is not None and len(outcome.notices) == 1 + len(more)
     return assistant, outcome
 
 
@@ -116,3 +118,27 @@ async def test_a_notice_a_day_old_is_left_to_the_deadline_nudges(
     assistant, _ = await submitted(storage)
     clock.advance(days=1, minutes=1)
     assert await assistant.owed_again() == []
+
+
+async def test_a_notice_is_not_sent_again_to_someone_who_has_moved_role_or_la(
+    storage: Storage, clock: FixedClock
+) -> None:
+    """Two Cardiff workers never got the offer; they were revoked and came back, one as a
+    Newport worker, one as a Gwent officer: neither is sent the Cardiff offer."""
+    ifan = InviteSpec("worker", "Ifan", la_codes=("cardiff",))
+    assistant, outcome = await submitted(storage, (3, ifan))  # both are owed the offer
+    assert {n.telegram_id for n in outcome.notices} == {2, 3}
+    async with storage.unit_of_work() as uow:
+        for telegram_id in (2, 3):
+            user = await uow.people.by_telegram_id(telegram_id)
+            assert user is not None
+            await uow.people.revoke(user, actor="admin")
+    for telegram_id, spec in [
+        (2, InviteSpec("worker", "Mair", la_codes=("newport",))),
+        (3, InviteSpec("police", "Ifan", "gwent")),
+    ]:
+        await assistant.start(telegram_id, await create_invite(storage, spec, actor="t"), "en")
+    clock.advance(minutes=5)
+    assert await assistant.owed_again() == []
+    rows = await notifications(storage)
+    assert [(n.sent_at, n.attempts) for n in rows] == [(None, resend.ATTEMPTS)] * 2  # settled

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from conversations.access import Actor
 from conversations.i18n import t
-from conversations.keyboards import button
+from conversations.notifications.owed import owe
+from conversations.notifications.yot import HANDED_OVER, TO_YOT
 from conversations.reply import Notice, Outcome, Reply
 from conversations.screening import flow
-from conversations.screening.notices import owed
 from state_machine.lifecycle import ReferralState
-from storage.models import Referral, User
+from storage.models import Referral
 from storage.uow import UnitOfWork
-
-HANDED_OVER = "handed_to_yot"  # a screening answer: the force whose YOT may pick it up
 
 
 async def hand_to_yot(uow: UnitOfWork, actor: Actor, referral: Referral) -> list[Notice] | None:
@@ -25,22 +23,7 @@ async def hand_to_yot(uow: UnitOfWork, actor: Actor, referral: Referral) -> list
     await uow.referrals.record_answer(referral, HANDED_OVER, actor.force_code, by=actor.user_id)
     referral.yot = True
     await uow.dialogues.end(actor.user_id)  # the answers stay with the referral
-    replies = [await handover_notice(uow, HANDED_OVER, referral, user) for user in officers]
-    return await owed(uow, referral, HANDED_OVER, officers, replies)
-
-
-async def handover_notice(
-    uow: UnitOfWork, _kind: str, referral: Referral, user: User
-) -> Reply | None:
-    """What a YOT officer is told; None once one of them has taken the screening on."""
-    answers = await uow.referrals.answers(referral)
-    if referral.lifecycle_state is not ReferralState.SCREENING or answers.get("yot_officer"):
-        return None
-    yot = Actor.of(user)
-    take = button(uow, yot, t(yot.language, "handover.take"), "referral.take",
-                  referral_id=referral.id)  # fmt: skip
-    text = t(yot.language, "handover.notice", reference=referral.reference)
-    return Reply(text, buttons=((take,),))
+    return await owe(uow, referral, TO_YOT, officers)
 
 
 async def take(uow: UnitOfWork, actor: Actor, referral_id: int) -> Outcome:

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from conversations.access import Actor
 from conversations.i18n import t
 from conversations.keyboards import button
-from conversations.reply import Button, Notice, Outcome, Reply
-from conversations.screening.notices import owed
+from conversations.notifications.offers import day, la_of, notify_new_referral
+from conversations.reply import Outcome, Reply
 from conversations.screening.questions import QUESTIONS
 from state_machine.errors import LifecycleError
 from state_machine.lifecycle import ReferralState
 from storage.dialogues import DialogueState
-from storage.models import Referral, User
+from storage.models import Referral
 from storage.uow import UnitOfWork
-
-
-def _day(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "–"
 
 
 async def submit(
@@ -35,67 +30,18 @@ async def submit(
     except LifecycleError:
         return Outcome([Reply(t(lang, "screen.submit_refused"))])
     await uow.dialogues.end(actor.user_id)
-    la = await _la(uow, referral.la_code)
+    la = await la_of(uow, referral.la_code)
     done = Reply(
         t(
             lang,
             "screen.submitted",
             reference=referral.reference,
             la=la.name(lang),
-            first_session_due=_day(referral.first_session_due),
-            support_due=_day(referral.support_due),
+            first_session_due=day(referral.first_session_due),
+            support_due=day(referral.support_due),
         )
     )
     return Outcome([done], notices=await notify_new_referral(uow, referral))
-
-
-async def _la(uow: UnitOfWork, code: str | None) -> Any:
-    return next(la for la in await uow.people.local_authorities() if la.code == code)
-
-
-async def notify_new_referral(uow: UnitOfWork, referral: Referral) -> list[Notice]:
-    """Every active worker of the LA; else its managers; else the admins. Never nobody."""
-    assert referral.la_code is not None
-    recipients: list[User] = list(await uow.people.active_in_la("worker", referral.la_code))
-    kind = "new_referral"
-    if not recipients:
-        recipients = list(await uow.people.active_in_la("manager", referral.la_code))
-        kind = "new_referral_no_worker"
-    if not recipients:
-        recipients = list(await uow.people.active_with_role("admin"))
-        kind = "new_referral_nobody"
-    replies = [await new_referral_notice(uow, kind, referral, user) for user in recipients]
-    return await owed(uow, referral, kind, recipients, replies)
-
-
-async def new_referral_notice(
-    uow: UnitOfWork, kind: str, referral: Referral, user: User
-) -> Reply | None:
-    """What `user` is told of a new referral (reference and initials, never more); None once
-    it is no longer news because a worker has accepted it."""
-    if referral.lifecycle_state is not ReferralState.REFERRED:
-        return None
-    actor = Actor.of(user)
-    lang = actor.language
-    la = await _la(uow, referral.la_code)
-    if kind == "new_referral_nobody":  # admins see no case details (DESIGN.md §1)
-        return Reply(t(lang, "notify.nobody", reference=referral.reference, la=la.name(lang)))
-    language = referral.session_language
-    text = t(
-        lang,
-        f"notify.{kind}",
-        reference=referral.reference,
-        initials=await uow.personal.initials(referral) or "–",
-        la=la.name(lang),
-        first_session_due=_day(referral.first_session_due),
-        support_due=_day(referral.support_due),
-        language=t(lang, f"screen.a.session_language.{language}") if language else "–",
-    )
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    if user.role == "worker":
-        label = t(lang, "notify.accept")
-        buttons = ((button(uow, actor, label, "referral.accept", referral_id=referral.id),),)
-    return Reply(text, buttons=buttons)
 
 
 async def accept(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
@@ -117,8 +63,8 @@ async def accept(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
             lang,
             "notify.accepted",
             reference=referral.reference,
-            first_session_due=_day(referral.first_session_due),
-            support_due=_day(referral.support_due),
+            first_session_due=day(referral.first_session_due),
+            support_due=day(referral.support_due),
         ),
         buttons=((details,),),
         edit=True,

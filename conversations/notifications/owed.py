@@ -1,0 +1,54 @@
+"""Notices owed to people about a referral: each kind says who may receive it and what it
+says; each notice is a row in `notifications` until it is delivered."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from conversations.reply import Notice, Reply
+from storage.models import Referral, User
+from storage.uow import UnitOfWork
+
+Render = Callable[[UnitOfWork, Referral, User], Awaitable[Reply | None]]
+MayReceive = Callable[[UnitOfWork, Referral, User], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class NoticeKind:
+    """One kind of notice. `may_receive` is the role and scope the recipient needs, checked
+    at every send, first or again (a person may have moved LA or role since); `render` says
+    what they are told, or None once it is no longer news."""
+
+    name: str
+    may_receive: MayReceive
+    render: Render
+
+
+async def owe(
+    uow: UnitOfWork, referral: Referral, kind: NoticeKind, recipients: Sequence[User]
+) -> list[Notice]:
+    """Record one notice per recipient in this unit of work, and return those to send after
+    it commits (each carries its row's id, to be marked sent)."""
+    ids = await uow.notifications.record(
+        referral.id, kind.name, [user.id for user in recipients], uow.clock.now()
+    )
+    notices = []
+    for user, nid in zip(recipients, ids, strict=True):
+        notice = await notice_for(uow, kind, referral, user, nid)
+        if notice is not None:
+            notices.append(notice)
+    return notices
+
+
+async def notice_for(
+    uow: UnitOfWork, kind: NoticeKind, referral: Referral, user: User, notification_id: int
+) -> Notice | None:
+    """The notice as `user` should get it now; None when they are no longer someone to tell
+    (revoked, moved, a console user) or it is no longer news."""
+    if not user.active or user.telegram_id is None:
+        return None
+    if not await kind.may_receive(uow, referral, user):
+        return None
+    reply = await kind.render(uow, referral, user)
+    return None if reply is None else Notice(user.telegram_id, reply, notification_id)
