@@ -117,11 +117,6 @@ class ReferralRepository:
             raise NotFound("referral_not_found", f"no referral {reference}")
         return referral
 
-    def remember(self, referral: Referral, answers: dict[str, Any]) -> None:
-        """What another statement of this unit of work loaded (see storage/sender.py)."""
-        self._loaded[referral.id] = referral
-        self._answers[referral.id] = answers
-
     async def get_by_id(self, referral_id: int) -> Referral:
         referral = self._loaded.get(referral_id)
         if referral is None or referral not in self._session:

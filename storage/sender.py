@@ -1,10 +1,9 @@
 """Who sent an update, where their conversation is, and what they pressed, in one statement.
 
-Every update needs the sender and their dialogue, a press needs its button, and a step of a
-screening needs its referral and answers; on PostgreSQL each statement is a round trip: the
-user, their LAs, their dialogue, the button, the referral and its answers come back together
-(one row per LA, at least one), and on PostgreSQL the update's claim rides along too. The
-referral comes as an ORM object, so the unit of work can change it.
+Every update needs the sender, their scope and their dialogue, and a press needs its button;
+on PostgreSQL each statement is a round trip, so they come back together (one row per LA, at
+least one), and the update's claim rides along too. What a dialogue needs beyond that (a
+screening's referral and answers) it reads itself: nothing here knows which dialogue runs.
 """
 
 from collections.abc import Sequence
@@ -13,13 +12,13 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, and_, bindparam, func, literal, select, type_coerce
+from sqlalchemy import and_, bindparam, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.buttons import Pressed
 from storage.dialogues import DialogueState
-from storage.models import ButtonToken, Dialogue, ProcessedUpdate, Referral, ScreeningAnswer, User
+from storage.models import ButtonToken, Dialogue, ProcessedUpdate, User
 from storage.people import PROFILE_COLUMNS, Profile
 from storage.updates import claim_statement, claim_update
 
@@ -27,31 +26,20 @@ _USERS = User.metadata.tables["users"]
 _USER_LAS = User.metadata.tables["user_las"]
 _DIALOGUES = Dialogue.metadata.tables["dialogues"]
 _BUTTONS = ButtonToken.metadata.tables["button_tokens"]
-_ANSWERS = ScreeningAnswer.metadata.tables["screening_answers"]
 _UPDATES = ProcessedUpdate.metadata.tables["processed_updates"]
 _DIALOGUE_COLUMNS = ("kind", "step", "answers", "referral_id", "updated_at")
 
 
 @cache
-def _sender(dialect: str, claiming: bool) -> Any:
-    """Built once per database kind: the screening's answers come as one JSON object, which
-    the two databases spell differently. `claiming` (PostgreSQL only) also claims the update
-    in the same statement, a data-modifying CTE, and returns a row even for a stranger."""
-    if dialect == "postgresql":
-        answers = func.json_object_agg(_ANSWERS.c.question, _ANSWERS.c.value)
-    else:
-        answers = func.json_group_object(_ANSWERS.c.question, func.json(_ANSWERS.c.value))
-    answers_of_referral = (
-        select(answers).where(_ANSWERS.c.referral_id == _DIALOGUES.c.referral_id).scalar_subquery()
-    )
+def sender_statement(dialect: str, claiming: bool) -> Any:
+    """Built once per database kind. `claiming` (PostgreSQL only) also claims the update in
+    the same statement, a data-modifying CTE, and returns a row even for a stranger."""
     columns: list[Any] = [
         *(_USERS.c[name] for name in PROFILE_COLUMNS),
         _USER_LAS.c.la_code,
         *(_DIALOGUES.c[name].label(f"d_{name}") for name in _DIALOGUE_COLUMNS),
         _BUTTONS.c.action.label("b_action"),
         _BUTTONS.c.payload.label("b_payload"),
-        type_coerce(answers_of_referral, JSON).label("r_answers"),
-        Referral,
     ]
     the_user = _USERS.c.telegram_id == bindparam("telegram_id")
     if claiming:
@@ -67,7 +55,6 @@ def _sender(dialect: str, claiming: bool) -> Any:
             _BUTTONS,
             and_(_BUTTONS.c.token == bindparam("token"), _BUTTONS.c.user_id == _USERS.c.id),
         )
-        .outerjoin(Referral, Referral.id == _DIALOGUES.c.referral_id)
     )
     return (statement if claiming else statement.where(the_user)).order_by(_USER_LAS.c.la_code)
 
@@ -77,8 +64,6 @@ class Sender:
     profile: Profile
     dialogue: DialogueState | None
     pressed: Pressed | None  # the button asked about, if it is this user's
-    referral: Referral | None  # the one the dialogue is about, if any
-    answers: dict[str, Any]  # that referral's screening answers
 
 
 async def read_sender(
@@ -87,7 +72,7 @@ async def read_sender(
     """The enrolled account behind `telegram_id` (active or not), or None."""
     dialect = session.get_bind().dialect.name
     params = {"telegram_id": telegram_id, "token": token}
-    rows = (await session.execute(_sender(dialect, False), params)).all()
+    rows = (await session.execute(sender_statement(dialect, False), params)).all()
     return _sender_of(rows)
 
 
@@ -103,7 +88,7 @@ async def admit(
             return False, None
         return True, await read_sender(session, telegram_id, token)
     params = {"telegram_id": telegram_id, "token": token, "update_id": update_id, "at": at}
-    rows = (await session.execute(_sender(dialect, True), params)).all()
+    rows = (await session.execute(sender_statement(dialect, True), params)).all()
     return bool(rows[0].claimed), _sender_of(rows)
 
 
@@ -121,4 +106,4 @@ def _sender_of(rows: Sequence[Any]) -> Sender | None:
         dialogue = DialogueState(first.id, first.d_kind, first.d_step, first.d_answers,
                                  first.d_referral_id, first.d_updated_at)  # fmt: skip
     pressed = None if first.b_action is None else Pressed(first.b_action, first.b_payload)
-    return Sender(profile, dialogue, pressed, first.Referral, dict(first.r_answers or {}))
+    return Sender(profile, dialogue, pressed)

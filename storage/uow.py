@@ -93,9 +93,8 @@ class UnitOfWork:
         return claimed, self._keep(found, button)
 
     async def sender(self, telegram_id: int, *, button: str | None = None) -> Profile | None:
-        """The enrolled account behind an update; its dialogue, the dialogue's referral and
-        its answers, and the button pressed (if any) are read in the same statement and kept
-        for this unit of work."""
+        """The enrolled account behind an update; its dialogue and the button pressed (if
+        any) are read in the same statement and kept for this unit of work."""
         return self._keep(await read_sender(self.session, telegram_id, button), button)
 
     def _keep(self, found: Sender | None, button: str | None) -> Profile | None:
@@ -104,8 +103,6 @@ class UnitOfWork:
         self.dialogues.remember(found.profile.id, found.dialogue)
         if button is not None:
             self.buttons.remember(button, found.profile.id, found.pressed)
-        if found.referral is not None:
-            self.referrals.remember(found.referral, found.answers)
         return found.profile
 
     async def __aexit__(

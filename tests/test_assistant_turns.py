@@ -14,6 +14,7 @@ from conversations.enrolment import InviteSpec, create_invite
 from conversations.i18n import both, t
 from conversations.screening import service
 from storage.models import ProcessedUpdate, ScreeningAnswer
+from storage.sender import sender_statement
 from storage.uow import Storage
 
 SERGEANT = 5
@@ -120,7 +121,7 @@ async def test_the_sender_comes_with_every_la_and_their_dialogue_in_one_read(
         assert await uow.sender(78) is None
 
 
-async def test_the_button_and_the_referral_come_with_the_sender_and_only_for_that_user(
+async def test_the_button_comes_with_the_sender_and_only_for_that_user(
     storage: Storage,
 ) -> None:
     assistant, _ = await enrolled(storage)
@@ -141,15 +142,22 @@ async def test_the_button_and_the_referral_come_with_the_sender_and_only_for_tha
         assert pressed is not None and pressed.action == "screening.answer"
         dialogue = await uow.dialogues.current(profile.id)
         assert dialogue is not None and dialogue.referral_id is not None
-        referral = await uow.referrals.get_by_id(dialogue.referral_id)
+        referral = await uow.referrals.get_by_id(dialogue.referral_id)  # read by the dialogue
         assert referral.reference.startswith("R-")
-        assert referral in uow.session  # loaded by the sender's read, changeable here
     stolen = await assistant.press(Delivery(201, SERGEANT + 1), button)
     assert stolen is not None and stolen.replies[0].text == t("en", "button.stale")
     assert await rows(storage, ScreeningAnswer) == 0
 
 
-async def test_the_screening_answers_come_with_the_sender_as_they_were_stored(
+def test_the_senders_read_knows_no_kind_of_dialogue() -> None:
+    """Every update reads the sender, their scope, dialogue and button; a dialogue reads
+    what else it needs itself."""
+    for dialect, claiming in (("sqlite", False), ("postgresql", False), ("postgresql", True)):
+        sql = str(sender_statement(dialect, claiming))
+        assert "referrals" not in sql and "screening_answers" not in sql
+
+
+async def test_the_screening_answers_read_back_as_they_were_stored(
     storage: Storage,
 ) -> None:
     assistant, actor = await enrolled(storage)
@@ -161,12 +169,10 @@ async def test_the_screening_answers_come_with_the_sender_as_they_were_stored(
         referral = await uow.referrals.get_by_id(dialogue.referral_id)
         for question, value in stored.items():
             await uow.referrals.record_answer(referral, question, value, by=None)
+        in_the_same_unit = await uow.referrals.answers(referral)
     async with storage.unit_of_work() as uow:
-        assert await uow.sender(SERGEANT) is not None
-        with_sender = await uow.referrals.answers(referral)
-    async with storage.unit_of_work() as uow:
-        on_their_own = await uow.referrals.answers(await uow.referrals.get_by_id(referral.id))
-    assert with_sender == on_their_own == stored
+        read_again = await uow.referrals.answers(await uow.referrals.get_by_id(referral.id))
+    assert in_the_same_unit == read_again == stored
 
 
 async def test_a_strangers_update_is_claimed_too_and_answered_once(storage: Storage) -> None:
