@@ -189,6 +189,34 @@ def test_a_transition_reports_its_audit_event() -> None:
     assert change.details == {"until": "2027-03-01"}
 
 
+def test_each_transition_reports_the_facts_it_changed_for_storage_to_write() -> None:
+    case = Case(state=S.SCREENING, la_code="cardiff", consent_given=True)
+    late_on_31_january = datetime(2027, 1, 31, 23, 30, tzinfo=UTC)
+    submitted = fire(case, "submit", actor="user:1", at=late_on_31_january)
+    assert submitted.changes == {
+        "received_at": late_on_31_january,
+        "first_session_due": date(2027, 2, 21),
+        "support_due": date(2027, 4, 30),  # 31 January + 3 months, clamped to April's end
+    }
+    later = datetime(2027, 2, 2, 10, 0, tzinfo=UTC)
+    assert fire(case, "accept", actor="user:5", at=later, worker_id=5).changes == {
+        "allocated_worker_id": 5
+    }
+    extended = fire(case, "extend", actor="user:1", at=later, until=date(2027, 5, 31),
+                    reason=" engaging well ")  # fmt: skip
+    assert extended.changes == {"extension_until": date(2027, 5, 31),
+                                "support_due": date(2027, 5, 31),
+                                "extension_reason": "engaging well"}  # fmt: skip
+    moved = fire(case, "transfer", actor="user:5", at=later, la_code="newport", reason="moved")
+    assert moved.changes == {"la_code": "newport", "allocated_worker_id": None}
+    refused = fire(case, "record_not_taken_up", actor="user:6", at=later, refused=True)
+    assert refused.changes == {"outcome": "not_taken_up", "outcome_recorded_at": later}
+    assert (case.outcome, case.allocated_worker_id) == ("not_taken_up", None)
+    ineligible = fire(Case(state=S.SCREENING), "close_ineligible", actor="user:1", at=later,
+                      reason="gravity score 3 (§3)")  # fmt: skip
+    assert ineligible.changes == {"closed_reason": "gravity score 3 (§3)"}
+
+
 def test_a_naive_time_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         fire(referred(), "accept", actor="user:1", at=datetime(2026, 11, 23, 10, 0))  # noqa: DTZ001
