@@ -1,7 +1,9 @@
 """The referral lifecycle (DESIGN.md §2), declared as data and run by `transitions`.
 
 This machine is the only way a referral's state changes. Guards carry the guidance rule they
-enforce; a refused or unknown trigger raises a `LifecycleError` that says what is allowed.
+enforce; a refused or unknown trigger raises a `LifecycleError` that says what is allowed. What a
+trigger changes besides the state is its declared effect (state_machine/effects.py), returned in
+the `Transitioned` for storage to write.
 """
 
 from __future__ import annotations
@@ -9,27 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from transitions import EventData, Machine, MachineError
 
+from state_machine import effects as fx
+from state_machine.case import Case, Facts, ReferralState
+from state_machine.deadlines import SERVICE_TZ, Deadlines, is_past, local_date
 from state_machine.errors import LifecycleError
 
-
-class ReferralState(Enum):
-    SCREENING = "screening"
-    CLOSED_INELIGIBLE = "closed_ineligible"
-    CLOSED_NO_CONSENT = "closed_no_consent"
-    REFERRED = "referred"
-    ALLOCATED = "allocated"
-    ENGAGED = "engaged"
-    OUTCOME_NOT_TAKEN_UP = "outcome_not_taken_up"
-    OUTCOME_NOT_ENGAGED = "outcome_not_engaged"
-    OUTCOME_COMPLETED = "outcome_completed"
-    CLOSED = "closed"
-    CLOSED_WITHDRAWN = "closed_withdrawn"
-
+__all__ = ["Case", "Facts", "ReferralState", "Transitioned", "allowed_triggers", "fire"]
 
 S = ReferralState
 OPEN_STATES: tuple[ReferralState, ...] = (S.REFERRED, S.ALLOCATED, S.ENGAGED)
@@ -44,20 +36,6 @@ FINAL_STATES: tuple[ReferralState, ...] = (
     S.CLOSED,
     S.CLOSED_WITHDRAWN,
 )
-
-
-@dataclass
-class Case:
-    """What the guards need to know about one referral; storage fills it from its rows."""
-
-    state: ReferralState
-    la_code: str | None = None
-    consent_given: bool = False
-    received_on: date | None = None
-    first_session_date: date | None = None
-    attended_sessions: int = 0
-    police_notified: bool = False
-    support_due: date | None = None
 
 
 @dataclass(frozen=True, repr=False)
@@ -78,15 +56,19 @@ class Guard:
 class _Bound:
     """A throwaway model per firing, so `transitions` never decorates the caller's object."""
 
-    def __init__(self, case: Case) -> None:
-        self.case = case
+    def __init__(self, case: Case, at: datetime, tz: ZoneInfo) -> None:
+        self.case, self.at, self.tz = case, at, tz
         self.state = case.state
 
 
-def _case(event: EventData) -> Case:
+def _bound(event: EventData) -> _Bound:
     model = event.model
     assert isinstance(model, _Bound)
-    return model.case
+    return model
+
+
+def _case(event: EventData) -> Case:
+    return _bound(event).case
 
 
 def _reason(event: EventData) -> str:
@@ -95,8 +77,23 @@ def _reason(event: EventData) -> str:
 
 def _first_session_ok(event: EventData) -> bool:
     when = event.kwargs.get("first_session_date")
-    received = _case(event).received_on
-    return isinstance(when, date) and (received is None or when >= received)
+    received = _case(event).received_at
+    return isinstance(when, date) and (
+        received is None or when >= local_date(received, _bound(event).tz)
+    )
+
+
+def _not_taken_up_ok(event: EventData) -> bool:
+    """The 21 days for a first-session date are over at the firing's time, or the individual
+    said no (recorded with the outcome)."""
+    if event.kwargs.get("refused") is True:
+        return True
+    bound = _bound(event)
+    received = bound.case.received_at
+    if received is None:
+        return False
+    due = Deadlines.compute(received, bound.tz).first_session_date_due
+    return is_past(due, bound.at, bound.tz)
 
 
 def _extension_ok(event: EventData) -> bool:
@@ -126,6 +123,12 @@ FIRST_SESSION_DATE_GIVEN = Guard(
     "a first-session date is needed, not before the referral was received",
     _first_session_ok,
 )
+TWENTY_ONE_DAYS_OR_REFUSED = Guard(
+    "21_days_passed_or_refused",
+    "'not taken up' needs the 21 days for a first-session date to have passed, "
+    "or the individual's refusal recorded (refused=True) (§8 i)",
+    _not_taken_up_ok,
+)
 NO_FIRST_SESSION_EVER = Guard(
     "no_first_session_date_ever_set",
     "'not taken up' is only for when no first-session date was ever set (§8 i)",
@@ -139,7 +142,7 @@ ATTENDED_A_SESSION = Guard(
 POLICE_NOTIFIED = Guard(
     "police_notified",
     "a case closes only after the police have been told the outcome (§8 i)",
-    lambda e: _case(e).police_notified,
+    lambda e: _case(e).police_notified_at is not None,
 )
 LATER_DATE = Guard(
     "extension_is_later",
@@ -149,50 +152,47 @@ LATER_DATE = Guard(
 NEW_LA = Guard("new_la_given", "a transfer needs a different LA", _transfer_ok)
 
 
-# After-callbacks keep the case's facts in step with the transition just made.
-def _note_first_session(event: EventData) -> None:
-    _case(event).first_session_date = event.kwargs["first_session_date"]
-
-
-def _note_transfer(event: EventData) -> None:
-    _case(event).la_code = str(event.kwargs["la_code"])
-
-
-def _note_extension(event: EventData) -> None:
-    _case(event).support_due = event.kwargs["until"]
-
-
-# The lifecycle, as data. Order matters only for the generated diagram.
+# The lifecycle, as data. Order matters only for the generated diagram. "effects" is ours:
+# what the trigger changes besides the state (state_machine/effects.py); the machine never
+# sees it (see MACHINE_TRANSITIONS).
 TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "close_ineligible", "source": S.SCREENING, "dest": S.CLOSED_INELIGIBLE,
-     "conditions": [REASON_GIVEN]},
-    {"trigger": "refuse_consent", "source": S.SCREENING, "dest": S.CLOSED_NO_CONSENT},
+     "conditions": [REASON_GIVEN], "effects": fx.CLOSED_WITH_REASON},
+    {"trigger": "refuse_consent", "source": S.SCREENING, "dest": S.CLOSED_NO_CONSENT,
+     "effects": fx.CLOSED_WITH_REASON},
     {"trigger": "submit", "source": S.SCREENING, "dest": S.REFERRED,
-     "conditions": [HAS_LA, CONSENT_GIVEN]},
-    {"trigger": "accept", "source": S.REFERRED, "dest": S.ALLOCATED},
+     "conditions": [HAS_LA, CONSENT_GIVEN], "effects": fx.RECEIVED},
+    {"trigger": "accept", "source": S.REFERRED, "dest": S.ALLOCATED, "effects": fx.ALLOCATED},
     {"trigger": "set_first_session", "source": S.ALLOCATED, "dest": S.ENGAGED,
-     "conditions": [FIRST_SESSION_DATE_GIVEN], "after": _note_first_session},
+     "conditions": [FIRST_SESSION_DATE_GIVEN], "effects": fx.FIRST_SESSION_SET},
     {"trigger": "record_not_taken_up", "source": [S.REFERRED, S.ALLOCATED],
-     "dest": S.OUTCOME_NOT_TAKEN_UP, "conditions": [NO_FIRST_SESSION_EVER]},
-    {"trigger": "record_not_engaged", "source": S.ENGAGED, "dest": S.OUTCOME_NOT_ENGAGED},
+     "dest": S.OUTCOME_NOT_TAKEN_UP,
+     "conditions": [NO_FIRST_SESSION_EVER, TWENTY_ONE_DAYS_OR_REFUSED],
+     "effects": fx.NOT_TAKEN_UP},
+    {"trigger": "record_not_engaged", "source": S.ENGAGED, "dest": S.OUTCOME_NOT_ENGAGED,
+     "effects": fx.NOT_ENGAGED},
     {"trigger": "record_completed", "source": S.ENGAGED, "dest": S.OUTCOME_COMPLETED,
-     "conditions": [ATTENDED_A_SESSION]},
+     "conditions": [ATTENDED_A_SESSION], "effects": fx.COMPLETED},
     {"trigger": "close", "source": list(OUTCOME_STATES), "dest": S.CLOSED,
      "conditions": [POLICE_NOTIFIED]},
     {"trigger": "transfer", "source": list(OPEN_STATES), "dest": S.REFERRED,
-     "conditions": [NEW_LA, REASON_GIVEN], "after": _note_transfer},
+     "conditions": [NEW_LA, REASON_GIVEN], "effects": fx.TRANSFERRED},
     {"trigger": "extend", "source": list(OPEN_STATES), "dest": None,  # internal: state stays
-     "conditions": [LATER_DATE, REASON_GIVEN], "after": _note_extension},
+     "conditions": [LATER_DATE, REASON_GIVEN], "effects": fx.EXTENDED},
     {"trigger": "withdraw", "source": list(OPEN_STATES), "dest": S.CLOSED_WITHDRAWN,
-     "conditions": [REASON_GIVEN]},
+     "conditions": [REASON_GIVEN], "effects": fx.CLOSED_WITH_REASON},
 ]  # fmt: skip
 
+MACHINE_TRANSITIONS: list[dict[str, Any]] = [
+    {k: v for k, v in t.items() if k != "effects"} for t in TRANSITIONS
+]
 STATES: list[ReferralState] = list(ReferralState)
 
 
 @dataclass(frozen=True)
 class Transitioned:
-    """The audit event a transition produces; storage writes it in the same transaction."""
+    """The audit event a transition produces, and the facts it changed besides the state;
+    storage writes both in the same transaction."""
 
     trigger: str
     from_state: ReferralState
@@ -201,13 +201,14 @@ class Transitioned:
     at: datetime
     reason: str
     details: dict[str, str]
+    changes: Facts = field(default_factory=lambda: Facts())
 
 
 def _build() -> Machine:
     return Machine(
         model=None,
         states=STATES,
-        transitions=TRANSITIONS,
+        transitions=MACHINE_TRANSITIONS,
         initial=S.SCREENING,
         auto_transitions=False,
         send_event=True,
@@ -229,11 +230,8 @@ def _sources(t: dict[str, Any]) -> list[ReferralState]:
     return [src] if isinstance(src, ReferralState) else list(src)
 
 
-def _guards_for(trigger: str, state: ReferralState) -> list[Guard]:
-    for t in TRANSITIONS:
-        if t["trigger"] == trigger and state in _sources(t):
-            return list(t.get("conditions", []))
-    return []
+def _declared(trigger: str, state: ReferralState) -> dict[str, Any]:
+    return next(t for t in TRANSITIONS if t["trigger"] == trigger and state in _sources(t))
 
 
 def fire(
@@ -243,9 +241,11 @@ def fire(
     actor: str,
     at: datetime,
     reason: str = "",
+    tz: ZoneInfo = SERVICE_TZ,
     **params: Any,
 ) -> Transitioned:
-    """Run `trigger` on `case` (mutating its state) and return the audit event.
+    """Run `trigger` on `case` at `at` (mutating its state and facts) and return the audit
+    event with the changes to write. Dates are counted in `tz`.
 
     Raises `LifecycleError` when the trigger does not exist from the current state or a guard
     refuses; the case is unchanged then.
@@ -259,7 +259,8 @@ def fire(
             "not_allowed",
             f"'{trigger}' is not allowed from '{before.value}'. Allowed: {allowed}.",
         )
-    bound = _Bound(case)  # guards and callbacks act on `case` itself through it
+    declared = _declared(trigger, before)
+    bound = _Bound(case, at, tz)  # guards read `case`, `at` and `tz` through it
     _MACHINE.add_model(bound, initial=before)
     try:
         done = bound.trigger(trigger, reason=reason, **params)  # type: ignore[attr-defined]
@@ -269,12 +270,16 @@ def fire(
         _MACHINE.remove_model(bound)
     if not done:
         event = EventData(None, None, _MACHINE, bound, (), {"reason": reason, **params})
-        failed = [g for g in _guards_for(trigger, before) if not g(event)]
+        failed = [g for g in declared.get("conditions", []) if not g(event)]
         rules = "; ".join(g.rule for g in failed)
         raise LifecycleError(
             failed[0].name if failed else "refused",
             f"'{trigger}' refused from '{before.value}': {rules}.",
         )
+    effect: fx.Effect | None = declared.get("effects")
+    firing = fx.Firing(case=case, at=at, tz=tz, reason=reason.strip(), params=params)
+    changes = effect(firing) if effect is not None else Facts()
+    case.apply(changes)
     case.state = bound.state
     return Transitioned(
         trigger=trigger,
@@ -284,4 +289,5 @@ def fire(
         at=at,
         reason=reason.strip(),
         details={k: str(v) for k, v in sorted(params.items())},
+        changes=changes,
     )

@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
-from state_machine.deadlines import Deadlines
 from state_machine.lifecycle import Case, ReferralState, Transitioned, fire
 from state_machine.reference import new_reference
 from storage.audit import AuditLog
@@ -43,11 +42,6 @@ def _record(insert: Any) -> Any:
 
 
 _BY_ID = select(Referral).where(Referral.id == bindparam("id"))  # built once: every answer
-_OUTCOMES = {
-    ReferralState.OUTCOME_NOT_TAKEN_UP: "not_taken_up",
-    ReferralState.OUTCOME_NOT_ENGAGED: "not_engaged",
-    ReferralState.OUTCOME_COMPLETED: "completed",
-}
 
 
 class ReferralRepository:
@@ -153,29 +147,39 @@ class ReferralRepository:
         return dict(self._answers[referral.id])
 
     async def case_of(self, referral: Referral) -> Case:
-        """What the lifecycle guards need, read from the referral and its sessions."""
+        """What the lifecycle rules need, read from the referral and its sessions."""
         attended = await self._session.scalar(
             select(func.count())
             .select_from(ParentingSession)
             .where(ParentingSession.referral_id == referral.id)
             .where(ParentingSession.status == "attended")
         )
-        received = referral.received_at
         return Case(
             state=referral.lifecycle_state,
             la_code=referral.la_code,
             consent_given=referral.consent_given_at is not None,
-            received_on=received.astimezone(self._tz).date() if received else None,
+            referring_officer_id=referral.referring_officer_id,
+            received_at=referral.received_at,
+            first_session_due=referral.first_session_due,
+            support_due=referral.support_due,
+            extension_until=referral.extension_until,
+            extension_reason=referral.extension_reason,
+            allocated_worker_id=referral.allocated_worker_id,
             first_session_date=referral.first_session_date,
             attended_sessions=int(attended or 0),
-            police_notified=referral.police_notified_at is not None,
-            support_due=referral.support_due,
+            outcome=referral.outcome,
+            outcome_recorded_at=referral.outcome_recorded_at,
+            police_notified_at=referral.police_notified_at,
+            # No column records the police's acknowledgement yet: it stays owed.
+            police_acknowledged_at=None,
+            closed_reason=referral.closed_reason,
         )
 
     async def transition(
         self, referral: Referral, trigger: str, *, actor: str, reason: str = "", **params: Any
     ) -> Transitioned:
-        """Run one lifecycle trigger and write the new state and its audit event together.
+        """Run one lifecycle trigger and write the new state, the facts it changed and its audit
+        event together.
 
         The row is locked first (PostgreSQL `SELECT ... FOR UPDATE`; SQLite serialises writers),
         so two people acting on one referral at once cannot both move it.
@@ -184,39 +188,21 @@ class ReferralRepository:
         await self._session.refresh(referral, with_for_update=True)
         case = await self.case_of(referral)
         now = self._clock.now()
-        change = fire(case, trigger, actor=actor, at=now, reason=reason, **params)
-        self._apply(referral, change, case, params)
+        change = fire(case, trigger, actor=actor, at=now, reason=reason, tz=self._tz, **params)
+        _apply(referral, change)
         await self._session.flush()
         self._audit.record_transition(referral.id, change)
         return change
 
-    def _apply(
-        self, referral: Referral, change: Transitioned, case: Case, params: dict[str, Any]
-    ) -> None:
-        now = change.at
-        if change.trigger == "submit":
-            deadlines = Deadlines.compute(now, self._tz)
-            referral.received_at = now
-            referral.first_session_due = deadlines.first_session_date_due
-            referral.support_due = deadlines.support_due
-        elif change.trigger == "accept":
-            referral.allocated_worker_id = params.get("worker_id")
-        elif change.trigger == "transfer":
-            referral.allocated_worker_id = None
-        elif change.trigger == "extend":
-            referral.extension_until = referral.support_due = case.support_due
-            referral.extension_reason = change.reason
-        if change.to_state in _OUTCOMES:
-            referral.outcome = _OUTCOMES[change.to_state]
-            referral.outcome_recorded_at = now
-        if change.trigger in {"close_ineligible", "withdraw", "refuse_consent"}:
-            referral.closed_reason = change.reason or None
-        referral.la_code = case.la_code
-        referral.first_session_date = case.first_session_date
-        if change.to_state is not change.from_state:
-            token = STATE_FROM_MACHINE.set(change.to_state.value)
-            try:
-                referral.state = change.to_state.value
-            finally:
-                STATE_FROM_MACHINE.reset(token)
-            referral.state_changed_at = now
+
+def _apply(referral: Referral, change: Transitioned) -> None:
+    """Write what the lifecycle decided: the facts by their column names, then the state."""
+    for column, value in change.changes.items():
+        setattr(referral, column, value)
+    if change.to_state is not change.from_state:
+        token = STATE_FROM_MACHINE.set(change.to_state.value)
+        try:
+            referral.state = change.to_state.value
+        finally:
+            STATE_FROM_MACHINE.reset(token)
+        referral.state_changed_at = change.at

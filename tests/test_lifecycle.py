@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -61,13 +61,42 @@ def test_refused_consent_closes_the_screening() -> None:
     assert go(Case(state=S.SCREENING), "refuse_consent") is S.CLOSED_NO_CONSENT
 
 
+THREE_WEEKS_AGO = AT - timedelta(days=22)  # received 1 Nov: the 21 days ended on 22 Nov
+
+
 def test_not_taken_up_only_when_no_first_session_date_was_ever_set() -> None:
-    assert go(referred(), "record_not_taken_up") is S.OUTCOME_NOT_TAKEN_UP
-    once_set = referred(first_session_date=date(2026, 12, 1))
+    assert go(referred(received_at=THREE_WEEKS_AGO), "record_not_taken_up") is (
+        S.OUTCOME_NOT_TAKEN_UP
+    )
+    once_set = referred(received_at=THREE_WEEKS_AGO, first_session_date=date(2026, 12, 1))
     once_set.state = S.ALLOCATED
     with pytest.raises(LifecycleError, match="no first-session date was ever set") as err:
         go(once_set, "record_not_taken_up")
     assert err.value.code == "no_first_session_date_ever_set"
+
+
+def test_not_taken_up_waits_for_the_21_days_to_pass() -> None:
+    # Received 10:00 on 2 Nov: a first-session date is due by the end of 23 Nov, which is AT.
+    on_the_last_day = referred(received_at=AT - timedelta(days=21))
+    with pytest.raises(LifecycleError, match=r"21 days .* to have passed") as err:
+        go(on_the_last_day, "record_not_taken_up")
+    assert err.value.code == "21_days_passed_or_refused"
+    assert on_the_last_day.state is S.REFERRED and on_the_last_day.outcome is None
+    late_that_evening = AT.replace(hour=23, minute=59)  # still 23 Nov in Wales (GMT)
+    with pytest.raises(LifecycleError, match="21 days"):
+        fire(on_the_last_day, "record_not_taken_up", actor="user:1", at=late_that_evening)
+    next_day = AT.replace(hour=0) + timedelta(days=1)
+    fire(on_the_last_day, "record_not_taken_up", actor="user:1", at=next_day)
+    assert on_the_last_day.state is S.OUTCOME_NOT_TAKEN_UP
+
+
+def test_not_taken_up_before_21_days_when_the_individual_refused() -> None:
+    case = referred(received_at=AT - timedelta(days=2))
+    with pytest.raises(LifecycleError, match="refusal recorded"):
+        go(case, "record_not_taken_up", refused=False)
+    change = fire(case, "record_not_taken_up", actor="user:2", at=AT, refused=True)
+    assert case.state is S.OUTCOME_NOT_TAKEN_UP
+    assert change.details == {"refused": "True"}  # the audit keeps that it was a refusal
 
 
 def test_completed_needs_at_least_one_attended_session() -> None:
@@ -81,14 +110,14 @@ def test_completed_needs_at_least_one_attended_session() -> None:
 
 
 def test_setting_the_first_session_date_is_remembered_for_later_guards() -> None:
-    case = referred(received_on=date(2026, 11, 23))
+    case = referred(received_at=AT)
     go(case, "accept")
     assert go(case, "set_first_session", first_session_date=date(2026, 12, 1)) is S.ENGAGED
     assert case.first_session_date == date(2026, 12, 1)
 
 
 def test_a_first_session_date_before_the_referral_was_received_is_refused() -> None:
-    case = referred(received_on=date(2026, 11, 23))
+    case = referred(received_at=AT)
     go(case, "accept")
     with pytest.raises(LifecycleError, match="not before the referral was received"):
         go(case, "set_first_session", first_session_date=date(2026, 11, 1))
@@ -97,11 +126,11 @@ def test_a_first_session_date_before_the_referral_was_received_is_refused() -> N
 
 
 def test_a_case_closes_only_after_police_were_notified() -> None:
-    case = referred()
+    case = referred(received_at=THREE_WEEKS_AGO)
     go(case, "record_not_taken_up")
     with pytest.raises(LifecycleError, match="police have been told"):
         go(case, "close")
-    case.police_notified = True
+    case.police_notified_at = AT
     assert go(case, "close") is S.CLOSED
 
 
@@ -158,6 +187,34 @@ def test_a_transition_reports_its_audit_event() -> None:
     assert (change.from_state, change.to_state) == (S.REFERRED, S.REFERRED)
     assert (change.actor, change.at, change.reason) == ("user:7", AT, "more sessions")
     assert change.details == {"until": "2027-03-01"}
+
+
+def test_each_transition_reports_the_facts_it_changed_for_storage_to_write() -> None:
+    case = Case(state=S.SCREENING, la_code="cardiff", consent_given=True)
+    late_on_31_january = datetime(2027, 1, 31, 23, 30, tzinfo=UTC)
+    submitted = fire(case, "submit", actor="user:1", at=late_on_31_january)
+    assert submitted.changes == {
+        "received_at": late_on_31_january,
+        "first_session_due": date(2027, 2, 21),
+        "support_due": date(2027, 4, 30),  # 31 January + 3 months, clamped to April's end
+    }
+    later = datetime(2027, 2, 2, 10, 0, tzinfo=UTC)
+    assert fire(case, "accept", actor="user:5", at=later, worker_id=5).changes == {
+        "allocated_worker_id": 5
+    }
+    extended = fire(case, "extend", actor="user:1", at=later, until=date(2027, 5, 31),
+                    reason=" engaging well ")  # fmt: skip
+    assert extended.changes == {"extension_until": date(2027, 5, 31),
+                                "support_due": date(2027, 5, 31),
+                                "extension_reason": "engaging well"}  # fmt: skip
+    moved = fire(case, "transfer", actor="user:5", at=later, la_code="newport", reason="moved")
+    assert moved.changes == {"la_code": "newport", "allocated_worker_id": None}
+    refused = fire(case, "record_not_taken_up", actor="user:6", at=later, refused=True)
+    assert refused.changes == {"outcome": "not_taken_up", "outcome_recorded_at": later}
+    assert (case.outcome, case.allocated_worker_id) == ("not_taken_up", None)
+    ineligible = fire(Case(state=S.SCREENING), "close_ineligible", actor="user:1", at=later,
+                      reason="gravity score 3 (§3)")  # fmt: skip
+    assert ineligible.changes == {"closed_reason": "gravity score 3 (§3)"}
 
 
 def test_a_naive_time_is_refused() -> None:

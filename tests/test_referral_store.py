@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, text
@@ -12,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from state_machine.clock import FixedClock
 from state_machine.errors import LifecycleError
 from state_machine.lifecycle import ReferralState
+from state_machine.obligations import Obligation, Owner, obligations
 from storage.errors import NotFound, StateWriteRefused
 from storage.models import (
     AuditEvent,
@@ -25,6 +27,7 @@ from storage.uow import Storage
 
 S = ReferralState
 OFFICER = "user:1"
+LONDON = ZoneInfo("Europe/London")
 
 
 async def new_officer(storage: Storage) -> int:
@@ -160,7 +163,7 @@ async def test_completion_counts_attended_sessions_from_the_database(
             )
         )  # fmt: skip
         await uow.referrals.transition(referral, "record_completed", actor="user:2")
-        assert referral.outcome == "completed"
+        assert (referral.outcome, referral.outcome_recorded_at) == ("completed", clock.now())
 
 
 async def test_an_extension_replaces_the_support_deadline_and_keeps_its_reason(
@@ -177,6 +180,79 @@ async def test_an_extension_replaces_the_support_deadline_and_keeps_its_reason(
         referral = await uow.referrals.get(ref)
         assert (referral.support_due, referral.extension_until) == (date(2027, 3, 31),) * 2
         assert referral.extension_reason == "engaging well"
+
+
+async def test_accepting_allocates_the_worker_and_a_transfer_frees_the_case_for_the_new_la(
+    storage: Storage, clock: FixedClock
+) -> None:
+    ref = await screened(storage)
+    worker = await new_officer(storage)  # any user row will do as the worker here
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get(ref)
+        await uow.referrals.transition(referral, "submit", actor=OFFICER)
+        await uow.referrals.transition(referral, "accept", actor="user:2", worker_id=worker)
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get(ref)
+        assert referral.allocated_worker_id == worker
+        case = await uow.referrals.case_of(referral)
+        assert [(o.what, o.owed_by) for o in obligations(case, clock.now(), LONDON)] == [
+            ("first_session_date", Owner("worker", user_id=worker)),
+            ("support_delivered", Owner("worker", user_id=worker)),
+        ]
+        await uow.referrals.transition(referral, "transfer", actor="user:2", la_code="newport",
+                                       reason="moved house")  # fmt: skip
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get(ref)
+        assert (referral.la_code, referral.allocated_worker_id) == ("newport", None)
+        assert referral.received_at == clock.now()  # the deadlines still run from receipt
+
+
+async def test_what_is_owed_is_read_from_the_stored_case(
+    storage: Storage, clock: FixedClock
+) -> None:
+    ref = await screened(storage)
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get(ref)
+        await uow.referrals.transition(referral, "submit", actor=OFFICER)
+        await uow.referrals.transition(
+            referral, "extend", actor=OFFICER, until=date(2027, 3, 31), reason="engaging well"
+        )
+    clock.advance(timedelta(days=22))  # 15 December: the first-session date is overdue
+    async with storage.unit_of_work() as uow:
+        case = await uow.referrals.case_of(await uow.referrals.get(ref))
+    cardiff = Owner("worker", la_code="cardiff")
+    assert obligations(case, clock.now(), LONDON) == [
+        Obligation("first_session_date", cardiff, date(2026, 12, 14), overdue=True),
+        Obligation("support_delivered", cardiff, date(2027, 3, 31), overdue=False),
+    ]
+
+
+async def test_not_taken_up_is_refused_until_the_21_days_have_passed_unless_refused(
+    storage: Storage, clock: FixedClock
+) -> None:
+    early, late = await screened(storage), await screened(storage)
+    async with storage.unit_of_work() as uow:
+        for ref in (early, late):
+            await uow.referrals.transition(await uow.referrals.get(ref), "submit", actor=OFFICER)
+    clock.advance(timedelta(days=21))  # 14 December, the last day for a first-session date
+    with pytest.raises(LifecycleError, match="21 days") as err:
+        async with storage.unit_of_work() as uow:
+            referral = await uow.referrals.get(late)
+            await uow.referrals.transition(referral, "record_not_taken_up", actor="user:2")
+    assert err.value.code == "21_days_passed_or_refused"
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get(early)
+        await uow.referrals.transition(
+            referral, "record_not_taken_up", actor="user:2", refused=True
+        )
+        assert (referral.outcome, referral.outcome_recorded_at) == ("not_taken_up", clock.now())
+        trail = await uow.audit.trail(referral.id)
+        assert trail[-1].details == {"refused": "True"}
+    clock.advance(timedelta(days=1))
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get(late)
+        await uow.referrals.transition(referral, "record_not_taken_up", actor="user:2")
+        assert referral.lifecycle_state is S.OUTCOME_NOT_TAKEN_UP
 
 
 async def test_code_cannot_set_a_referral_state_directly(storage: Storage) -> None:

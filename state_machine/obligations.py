@@ -1,0 +1,134 @@
+"""What is owed on a case now, by whom and by when: the one answer nudges, overdue lists, case
+cards and the monitoring return read (DESIGN.md §3).
+
+Due dates are calendar dates in the service's time zone, met by the end of that day; working
+hours and bank holidays decide only when a nudge is sent (working_time.py), never a due date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from state_machine.case import Case
+from state_machine.deadlines import Deadlines, is_past, local_date
+from state_machine.lifecycle import OPEN_STATES, OUTCOME_STATES
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who owes it: one person (`user_id`), or while nobody is named, everyone in that role
+    for the LA (`la_code`) — an unallocated referral is owed by the LA's workers."""
+
+    role: Literal["worker", "referring_officer"]
+    user_id: int | None = None
+    la_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Obligation:
+    what: str  # first_session_date | support_delivered | police_notified | police_acknowledgement
+    owed_by: Owner
+    due: date | None  # by the end of this local day; None where the guidance sets no date
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of obligation, with the words docs/lifecycle.md shows beside the diagram."""
+
+    what: str
+    owed_while: str
+    owed_by: str
+    due: str
+    owes: Callable[[Case, ZoneInfo], tuple[Owner, date | None] | None]
+
+
+def _la(case: Case) -> Owner:
+    if case.allocated_worker_id is not None:
+        return Owner("worker", user_id=case.allocated_worker_id)
+    return Owner("worker", la_code=case.la_code)
+
+
+def _deadlines(case: Case, tz: ZoneInfo) -> Deadlines | None:
+    if case.received_at is None:
+        return None
+    return Deadlines.compute(case.received_at, tz, extension=case.extension_until)
+
+
+def _first_session_date(case: Case, tz: ZoneInfo) -> tuple[Owner, date | None] | None:
+    deadlines = _deadlines(case, tz)
+    if case.state not in OPEN_STATES or case.first_session_date is not None or deadlines is None:
+        return None
+    return _la(case), deadlines.first_session_date_due
+
+
+def _support_delivered(case: Case, tz: ZoneInfo) -> tuple[Owner, date | None] | None:
+    deadlines = _deadlines(case, tz)
+    if case.state not in OPEN_STATES or deadlines is None:
+        return None
+    return _la(case), deadlines.support_due
+
+
+def _police_notified(case: Case, tz: ZoneInfo) -> tuple[Owner, date | None] | None:
+    if case.state not in OUTCOME_STATES or case.police_notified_at is not None:
+        return None
+    recorded = case.outcome_recorded_at
+    return _la(case), local_date(recorded, tz) if recorded else None
+
+
+def _police_acknowledgement(case: Case, tz: ZoneInfo) -> tuple[Owner, date | None] | None:
+    if case.state not in OUTCOME_STATES or case.police_notified_at is None:
+        return None
+    if case.police_acknowledged_at is not None:
+        return None
+    return Owner("referring_officer", user_id=case.referring_officer_id), None
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "first_session_date",
+        "an open referral has no first-session date yet",
+        "the allocated worker; while unallocated, the LA's workers",
+        "21 days after the local date the referral was received (§8 i: 3 weeks)",
+        _first_session_date,
+    ),
+    Rule(
+        "support_delivered",
+        "the referral is open (referred, allocated or engaged)",
+        "the allocated worker; while unallocated, the LA's workers",
+        "3 calendar months after the local date received, clamped to the month's end "
+        "(30 Nov -> 28/29 Feb), or the extension agreed with police (§4, footnote 14)",
+        _support_delivered,
+    ),
+    Rule(
+        "police_notified",
+        "an outcome is recorded and the police have not been told",
+        "the allocated worker; while unallocated, the LA's workers",
+        "the local date the outcome was recorded (§8 i)",
+        _police_notified,
+    ),
+    Rule(
+        "police_acknowledgement",
+        "the police were told the outcome and have not acknowledged it",
+        "the referring officer",
+        "no date in the guidance: owed, never overdue",
+        _police_acknowledgement,
+    ),
+)
+
+
+def obligations(case: Case, now: datetime, tz: ZoneInfo) -> list[Obligation]:
+    """What is owed on `case` at `now`, in `RULES` order. Nothing on screenings or closed
+    cases. A due date is overdue from the start of the next local day."""
+    owed = []
+    for rule in RULES:
+        found = rule.owes(case, tz)
+        if found is not None:
+            owner, due = found
+            overdue = due is not None and is_past(due, now, tz)
+            owed.append(Obligation(rule.what, owner, due, overdue))
+    return owed
