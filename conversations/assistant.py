@@ -15,6 +15,7 @@ from conversations.enrolment import Enrolment
 from conversations.i18n import both, t
 from conversations.notifications import resend
 from conversations.reply import Notice, Outcome, Reply
+from storage.buttons import well_formed
 from storage.uow import Storage, UnitOfWork
 from storage.updates import claim_update
 
@@ -95,7 +96,7 @@ class Assistant:
 
     async def press(self, who: Who, token: str) -> Outcome | None:
         async with self.storage.unit_of_work() as uow:
-            actor = await self._admit(uow, who, button=token if len(token) <= 24 else None)
+            actor = await self._admit(uow, who, button=token if well_formed(token) else None)
             if not isinstance(actor, Actor):
                 return actor
             turn = self._turn(uow, actor)
@@ -129,6 +130,8 @@ class Assistant:
                 return actor
             if len(text) > MAX_TEXT:
                 return Outcome([Reply(t(actor.language, "text.too_long", limit=MAX_TEXT))])
+            if "\x00" in text:  # no person types it; PostgreSQL cannot store it
+                return Outcome([Reply(t(actor.language, "text.unsupported"))])
             return await registry.text(self._turn(uow, actor), text)
 
     def _turn(self, uow: UnitOfWork, actor: Actor) -> registry.Turn:

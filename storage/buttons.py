@@ -1,5 +1,6 @@
 """Inline buttons: the callback data is an opaque token; its meaning stays on the server."""
 
+import re
 import secrets
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -16,6 +17,15 @@ _RESOLVE = select(_TABLE.c.action, _TABLE.c.payload).where(
     _TABLE.c.token == bindparam("token"), _TABLE.c.user_id == bindparam("user_id")
 )
 _ISSUE = insert(_TABLE)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,24}")
+
+
+def well_formed(token: str) -> bool:
+    """Whether callback data could be one of our tokens: anything else (a NUL byte, which
+    PostgreSQL refuses in text, or a forged long string) is never looked up."""
+    return _TOKEN.fullmatch(token) is not None
 
 
 class Pressed(NamedTuple):
@@ -50,7 +60,7 @@ class ButtonStore:
 
     async def resolve(self, token: str, user_id: int) -> Pressed | None:
         """The button, only for the user it was issued to; None for anything else."""
-        if len(token) > 24:
+        if not well_formed(token):
             return None
         if (token, user_id) in self._known:
             return self._known[token, user_id]

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlalchemy import Row, bindparam, delete, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
 from storage.dialect import execute
-from storage.models import Dialogue
+from storage.models import ButtonToken, Dialogue
 
 _TABLE = Dialogue.metadata.tables["dialogues"]
 _COLUMNS = ("user_id", "kind", "step", "answers", "referral_id", "updated_at")
@@ -25,6 +25,17 @@ _UPDATE = (
     .values(step=bindparam("step"), answers=bindparam("answers"), updated_at=bindparam("at"))
 )
 _DELETE = delete(_TABLE).where(_TABLE.c.user_id == bindparam("uid"))
+_BUTTONS = ButtonToken.metadata.tables["button_tokens"]
+# A dialogue's buttons are the user's whose action its kind prefixes (`screening.answer`):
+# they end with it, so an old one cannot answer the same question in the next dialogue.
+_VOID_BUTTONS = delete(_BUTTONS).where(
+    _BUTTONS.c.user_id == bindparam("uid"),
+    _BUTTONS.c.action.like(
+        select(_TABLE.c.kind + literal(".%"))
+        .where(_TABLE.c.user_id == bindparam("uid"))
+        .scalar_subquery()
+    ),
+)
 
 
 @dataclass(slots=True)
@@ -100,6 +111,8 @@ class DialogueStore:
             )
 
     async def end(self, user_id: int) -> None:
+        """The dialogue ends, and every button it showed with it."""
+        await execute(self._session, _VOID_BUTTONS, {"uid": user_id})
         await execute(self._session, _DELETE, {"uid": user_id})
         self._moved.pop(user_id, None)
         self._seen[user_id] = None

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, bindparam, or_, select
+from sqlalchemy import ColumnElement, bindparam, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
 from storage.audit import AuditLog
 from storage.dialect import execute
-from storage.models import EnrolmentFailure, Invite, User, UserLA
+from storage.models import ButtonToken, EnrolmentFailure, Invite, User, UserLA
 from storage.reference import Place, ReferenceData
 
 
@@ -106,7 +106,11 @@ class PeopleRepository:
     async def revoke(self, user: User, *, actor: str) -> None:
         user.active = False
         user.revoked_at = self._clock.now()
+        await self._void_buttons(user)
         self._audit.record(actor, "user.revoked", details={"user_id": user.id, "role": user.role})
+
+    async def _void_buttons(self, user: User) -> None:
+        await self._session.execute(delete(ButtonToken).where(ButtonToken.user_id == user.id))
 
     async def set_language(self, user: User, language: str) -> None:
         user.language = language
@@ -167,6 +171,8 @@ class PeopleRepository:
         user.national = invite.national
         user.language = language
         user.active, user.revoked_at = True, None
+        if existing is not None:  # nothing made for the old role and scope still works
+            await self._void_buttons(existing)
         user.las = [UserLA(la_code=code) for code in invite.la_codes]
         self._session.add(user)
         await self._session.flush()

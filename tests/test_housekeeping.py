@@ -34,6 +34,7 @@ async def an_admin_mid_invite(storage: Storage) -> int:
         user = await uow.people.enrol(invite, telegram_id=77, language="en", existing=None)
         await uow.dialogues.begin(user.id, "invite", "name", {"role": "worker"})
         uow.buttons.issue(user.id, "invite.role", {"role": "police"}, uow.clock.now())
+        uow.buttons.issue(user.id, "language.set", {"language": "cy"}, uow.clock.now())
         await claim_update(uow.session, 1001, uow.clock.now())
         return user.id
 
@@ -53,6 +54,7 @@ async def test_a_conversation_idle_past_the_limit_is_discarded(
     clock.advance(minutes=2)
     assert (await sweep(storage, dialogue_idle=timedelta(hours=12))).dialogues == 1
     assert await count(storage, Dialogue) == 0
+    assert await count(storage, ButtonToken) == 1  # the invite's went with it; not /language's
 
 
 async def test_old_update_ids_and_buttons_are_forgotten(

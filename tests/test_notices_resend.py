@@ -8,15 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.jobs import sweep_job
-from conversations.access import Actor
-from conversations.assistant import Assistant
 from conversations.enrolment import InviteSpec, create_invite
 from conversations.notifications import resend
-from conversations.reply import Outcome
 from state_machine.clock import FixedClock
 from storage.models import Notification
 from storage.uow import Storage
 from tests import screening_script as script
+from tests.assistant_script import submitted
 from tests.fakeapi import FakeBotApi
 from tests.harness import running_bot
 from tests.screening_script import enrol, say
@@ -59,28 +57,6 @@ async def test_a_worker_who_had_blocked_the_bot_is_told_once_they_are_back(
     rows = await notifications(storage)
     assert [(n.sent_at is not None, n.attempts) for n in rows] == [(True, 0), (True, 1)]
     assert rows[1].chat_message_id == again.message_id and len(mair.messages) == 2
-
-
-async def submitted(storage: Storage, *more: tuple[int, InviteSpec]) -> tuple[Assistant, Outcome]:
-    """A sergeant's referral submitted through the assistant, its notices not yet sent (to a
-    Cardiff worker, and to any `more` people enrolled first)."""
-    assistant = Assistant(storage, "bot")
-    for telegram_id, spec in [
-        (1, InviteSpec("police", "Sgt", "gwent")),
-        (2, InviteSpec("worker", "Mair", la_codes=("cardiff",))),
-        *more,
-    ]:
-        await assistant.start(telegram_id, await create_invite(storage, spec, actor="t"), "en")
-    actor = await assistant.identify(1)
-    assert isinstance(actor, Actor)
-    outcome = await assistant.command(actor, "screen")
-    for how, what in script.whole("en")[1:]:
-        assert outcome is not None
-        buttons = {b.label: b.token for r in outcome.replies for row in r.buttons for b in row}
-        step = assistant.press(actor, buttons[what]) if how == "press" else None
-        outcome = await (step or assistant.text(actor, what))
-    assert outcome is not None and len(outcome.notices) == 1 + len(more)
-    return assistant, outcome
 
 
 async def test_an_undelivered_notice_is_tried_a_few_times_then_left_on_record(

@@ -9,7 +9,7 @@ from conversations.i18n import t
 from conversations.keyboards import button
 from conversations.notifications.offers import day, la_of, notify_new_referral
 from conversations.reply import Outcome, Reply
-from conversations.screening.questions import QUESTIONS
+from conversations.screening.questions import BY_KEY, QUESTIONS
 from state_machine.errors import LifecycleError
 from state_machine.lifecycle import ReferralState
 from storage.dialogues import DialogueState
@@ -51,10 +51,13 @@ async def accept(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
     if actor.role != "worker" or not actor.sees_la(referral.la_code):
         return Reply(t(lang, "button.stale"))
     if referral.lifecycle_state is not ReferralState.REFERRED:
-        return Reply(t(lang, "notify.already_accepted", reference=referral.reference), edit=True)
-    await uow.referrals.transition(
-        referral, "accept", actor=actor.audit_name, worker_id=actor.user_id
-    )
+        return await _not_open(uow, actor, referral)
+    try:  # the row is locked first: of two workers pressing at once, one wins
+        await uow.referrals.transition(
+            referral, "accept", actor=actor.audit_name, worker_id=actor.user_id
+        )
+    except LifecycleError:
+        return await _not_open(uow, actor, referral)
     details = button(
         uow, actor, t(lang, "notify.show_details"), "referral.details", referral_id=referral.id
     )
@@ -69,6 +72,19 @@ async def accept(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
         buttons=((details,),),
         edit=True,
     )
+
+
+async def _not_open(uow: UnitOfWork, actor: Actor, referral: Referral) -> Reply:
+    """Accept pressed on a referral no longer waiting: say who has it, if anyone does."""
+    lang, reference = actor.language, referral.reference
+    if referral.allocated_worker_id == actor.user_id:
+        return Reply(t(lang, "notify.already_yours", reference=reference), edit=True)
+    worker_id = referral.allocated_worker_id
+    worker = await uow.people.get(worker_id) if worker_id is not None else None
+    if worker is None:
+        return Reply(t(lang, "notify.not_waiting", reference=reference), edit=True)
+    text = t(lang, "notify.already_accepted", reference=reference, name=worker.display_name)
+    return Reply(text, edit=True)
 
 
 DETAIL_FIELDS = (
@@ -87,10 +103,12 @@ DETAIL_FIELDS = (
 
 
 async def details(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
-    """Full details, only for the worker who accepted the referral; the read is audited."""
+    """Full details, only for the worker who accepted the referral and while it is in their
+    LAs (checked now, whenever the button was made); the read is audited."""
     lang = actor.language
     referral = await uow.referrals.get_by_id(referral_id)
-    if actor.role != "worker" or referral.allocated_worker_id != actor.user_id:
+    allowed = actor.role == "worker" and actor.sees_la(referral.la_code)
+    if not allowed or referral.allocated_worker_id != actor.user_id:
         return Reply(t(lang, "button.stale"))
     found = await uow.personal.read(referral, actor=actor.audit_name, purpose="worker contact")
     if not found:
@@ -99,11 +117,9 @@ async def details(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
     for key in DETAIL_FIELDS:
         if key in found:
             value = found[key]
-            if key in ("contact_times", "childcare"):
-                value = t(lang, f"screen.a.{key}.{value}")
-            elif key == "dob":
+            if key == "dob":
                 value = date.fromisoformat(value).strftime("%d/%m/%Y")
-            elif isinstance(value, str) and value in ("none", "no_notes"):
+            elif value in BY_KEY[key].choices:  # a button's value, not typed text
                 value = t(lang, f"screen.a.{key}.{value}")
             lines.append(f"• {t(lang, f'screen.r.{key}')}: {value}")
     return Reply("\n".join(lines))
