@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import asyncio
 import sys
 from collections.abc import Sequence
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--force", metavar="CODE")
     console.add_argument("--national", action="store_true")
     console.add_argument("--lang", choices=["en", "cy"], default="en")
+    console.add_argument("--name", help="who is at this console (default: your login name)")
     return parser
 
 
@@ -128,6 +130,8 @@ async def _with_storage(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _default_name(args: argparse.Namespace) -> str:
+    if args.command == "console":
+        return getpass.getuser()
     scope = args.force or ("all of Wales" if args.national else ", ".join(args.las))
     return f"{args.role} ({scope})" if scope else args.role
 

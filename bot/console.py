@@ -9,7 +9,7 @@ from conversations.access import Actor
 from conversations.assistant import Assistant
 from conversations.enrolment import InviteSpec, check_scope
 from conversations.i18n import t
-from conversations.reply import Button, Outcome
+from conversations.reply import Button, Outcome, Reply
 from storage.uow import Storage
 
 Ask = Callable[[str], Awaitable[str | None]]
@@ -21,32 +21,45 @@ async def console_actor(storage: Storage, spec: InviteSpec, language: str) -> Ac
     async with storage.unit_of_work() as uow:
         await check_scope(uow, spec)
         user = await uow.people.console_user(
-            role=spec.role, force_code=spec.force_code, la_codes=list(spec.la_codes),
+            name=spec.display_name, role=spec.role, force_code=spec.force_code, la_codes=list(spec.la_codes),
             national=spec.national,
         )  # fmt: skip
         user.language = language
         return Actor.of(user)
 
 
-def render(outcome: Outcome, say: Say, lang: str) -> list[Button]:
-    """Print the replies; return the buttons of the last keyboard shown, in number order."""
-    buttons: list[Button] = []
-    for reply in outcome.replies:
+def render(replies: list[Reply], say: Say, buttons: list[Button]) -> list[Button]:
+    """Print the replies; return the buttons numbers now press, in number order.
+
+    As in a Telegram chat: a new keyboard replaces the last one; a reply that replaces the
+    pressed message (an edit) takes that message's buttons away; any other message without
+    buttons (a hint such as "please choose one of the buttons") leaves them pressable."""
+    for reply in replies:
         say(reply.text)
         if reply.buttons:
             buttons = [b for row in reply.buttons for b in row]
             for number, b in enumerate(buttons, start=1):
                 say(f"  [{number}] {b.label}")
+        elif reply.edit:
+            buttons = []
+    return buttons
+
+
+def show(outcome: Outcome, say: Say, lang: str, buttons: list[Button]) -> list[Button]:
+    buttons = render(outcome.replies, say, buttons)
     for notice in outcome.notices:
-        say(t(lang, "console.notice", telegram_id=notice.telegram_id, text=notice.reply.text))
+        if notice.telegram_id is not None:  # a console user's is shown at their console
+            say(t(lang, "console.notice", telegram_id=notice.telegram_id, text=notice.reply.text))
     return buttons
 
 
 async def run_console(assistant: Assistant, actor: Actor, ask: Ask, say: Say) -> None:
-    say(t(actor.language, "console.intro", name=actor.name))
+    role = t(actor.language, f"role.{actor.role}")
+    say(t(actor.language, "console.intro", name=actor.name, role=role))
     welcome = await assistant.command(actor, "help")
     assert welcome is not None
-    buttons = render(welcome, say, actor.language)
+    buttons = show(welcome, say, actor.language, [])
+    buttons = render([n.reply for n in await assistant.inbox(actor)], say, buttons)
     while True:
         line = await ask("> ")
         if line is None or line.strip().lower() in QUIT:
@@ -68,8 +81,10 @@ async def run_console(assistant: Assistant, actor: Actor, ask: Ask, say: Say) ->
         assert outcome is not None  # only a Telegram update can be a repeat
         actor = await assistant.identify_actor(actor.user_id) or actor  # language may change
         # Numbers press the buttons on screen now; with none shown, a number is just text
-        # (an age, a gravity score typed out).
-        buttons = render(outcome, say, actor.language)
+        # (an age, a gravity score typed out). Then what others' actions owe this user (a
+        # new referral to accept), as a Telegram user would be sent it.
+        buttons = show(outcome, say, actor.language, buttons)
+        buttons = render([n.reply for n in await assistant.inbox(actor)], say, buttons)
 
 
 async def stdin_ask(prompt: str) -> str | None:

@@ -94,9 +94,11 @@ async def send(update: Update, context: BotContext, outcome: Outcome) -> None:
 
 async def deliver(context: BotContext, notices: list[Notice]) -> None:
     """Messages for other people; each one Telegram takes is put on record as sent."""
-    delivered: list[tuple[int, int]] = []
+    delivered: list[tuple[int, int | None]] = []
     try:
         for notice in notices:
+            if notice.telegram_id is None:  # a console user's: left owed for their console
+                continue
             try:
                 sent = await context.bot.send_message(
                     notice.telegram_id, notice.reply.text, reply_markup=keyboard(notice.reply)

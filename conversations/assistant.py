@@ -13,7 +13,7 @@ from conversations import registry
 from conversations.access import Actor
 from conversations.enrolment import Enrolment
 from conversations.i18n import both, t
-from conversations.notifications import resend
+from conversations.notifications import owed, resend
 from conversations.reply import Notice, Outcome, Reply
 from storage.buttons import well_formed
 from storage.uow import Storage, UnitOfWork
@@ -110,8 +110,20 @@ class Assistant:
         async with self.storage.unit_of_work() as uow:
             return await resend.owed_again(uow)
 
-    async def delivered(self, sent: list[tuple[int, int]]) -> None:
-        """Notices Telegram took: (notification id, message id) each, put on record."""
+    async def inbox(self, actor: Actor) -> list[Notice]:
+        """Notices owed to a console user, to show at their prompt (marked as they are)."""
+        async with self.storage.unit_of_work() as uow:
+            user = await uow.people.get(actor.user_id)
+            if user is None:
+                return []
+            notices = await owed.inbox(uow, user, resend.KINDS)
+            await uow.notifications.mark_sent(
+                [(n.notification_id, None) for n in notices if n.notification_id], uow.clock.now()
+            )
+            return notices
+
+    async def delivered(self, sent: list[tuple[int, int | None]]) -> None:
+        """Notices delivered: (notification id, Telegram message id) each, put on record."""
         if sent:
             async with self.storage.unit_of_work() as uow:
                 await uow.notifications.mark_sent(sent, uow.clock.now())

@@ -38,6 +38,6 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Notice:
-    telegram_id: int
+    telegram_id: int | None  # None: a console user, who reads it at their console's prompt
     reply: Reply
     notification_id: int | None = None  # its row in `notifications`, marked once delivered

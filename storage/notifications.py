@@ -46,8 +46,8 @@ class NotificationStore:
         await self._session.flush()
         return [row.id for row in rows]
 
-    async def mark_sent(self, sent: Sequence[tuple[int, int]], at: datetime) -> None:
-        """(notification id, Telegram message id) for each one delivered."""
+    async def mark_sent(self, sent: Sequence[tuple[int, int | None]], at: datetime) -> None:
+        """(notification id, Telegram message id, None on the console) for each delivered."""
         if sent:
             params = [{"nid": nid, "mid": mid, "at": at} for nid, mid in sent]
             await execute(self._session, _SENT, params)
@@ -70,6 +70,16 @@ class NotificationStore:
         )
         rows = await self._session.execute(statement)
         return [Owed(*row) for row in rows]
+
+    async def owed_to(self, user_id: int) -> list[Owed]:
+        """Everything not yet delivered to one person, oldest first."""
+        n = _TABLE.c
+        statement = (
+            select(n.id, n.referral_id, n.kind, n.recipient_user_id)
+            .where(n.recipient_user_id == user_id, n.sent_at.is_(None))
+            .order_by(n.id)
+        )
+        return [Owed(*row) for row in await self._session.execute(statement)]
 
     async def tried(self, ids: Sequence[int], at: datetime) -> None:
         if ids:

@@ -89,7 +89,7 @@ class PeopleRepository:
         rows = await self._session.scalars(
             select(User)
             .join(UserLA)
-            .where(User.role == role, User.active, User.telegram_id.is_not(None))
+            .where(User.role == role, User.active)
             .where(UserLA.la_code == la_code)
             .order_by(User.id)
         )
@@ -98,7 +98,7 @@ class PeopleRepository:
     async def active_with_role(self, role: str) -> Sequence[User]:
         rows = await self._session.scalars(
             select(User)
-            .where(User.role == role, User.active, User.telegram_id.is_not(None))
+            .where(User.role == role, User.active)
             .order_by(User.id)
         )
         return rows.all()
@@ -203,13 +203,19 @@ class PeopleRepository:
             await self._session.delete(row)
 
     async def console_user(
-        self, *, role: str, force_code: str | None, la_codes: list[str], national: bool
+        self, *, name: str, role: str, force_code: str | None, la_codes: list[str],
+        national: bool,
     ) -> User:
-        """The user the console channel acts as: one per role and scope, with no Telegram id."""
-        scope = force_code or ("national" if national else ",".join(sorted(la_codes)))
-        name = f"Console {role} ({scope})" if scope else f"Console {role}"
-        user = await self._session.scalar(
-            select(User).where(User.telegram_id.is_(None), User.display_name == name)
+        """The person the console channel acts as: one per name, role and scope, with no
+        Telegram id (two people at two consoles are two users, each with their language)."""
+        same = await self._session.scalars(
+            select(User).where(
+                User.telegram_id.is_(None), User.display_name == name, User.role == role
+            )
+        )
+        scope = (force_code, national, sorted(la_codes))
+        user = next(
+            (u for u in same if (u.force_code, u.national, sorted(u.la_codes)) == scope), None
         )
         if user is None:
             user = User(

@@ -15,6 +15,8 @@ from conversations.assistant import Assistant
 from conversations.enrolment import InviteError, InviteSpec, create_invite
 from conversations.i18n import t
 from storage.uow import Storage
+from tests import screening_script as script
+from tests.assistant_script import drive, enrol
 from tests.conftest import TEST_KEY
 
 
@@ -133,3 +135,43 @@ async def test_a_number_typed_where_no_buttons_are_shown_is_an_answer(storage: S
     await run_console(Assistant(storage, "oocps_bot"), actor, term.ask, term.say)
     assert term.shown[-4] == t("en", "invite.ask_expiry")
     assert t("en", "console.pick_number", count=5) not in term.text
+
+
+async def test_a_console_worker_is_offered_a_new_referral_and_takes_it_on(
+    storage: Storage,
+) -> None:
+    assistant = Assistant(storage, "oocps_bot")
+    cardiff = InviteSpec("worker", "Nia", la_codes=("cardiff",))
+    nia = await console_actor(storage, cardiff, "en")
+    sergeant = await enrol(assistant, 1, InviteSpec("police", "Sgt", "gwent"))
+    submission = await drive(assistant, sergeant, script.whole("en"))
+    assert [n.telegram_id for n in submission.notices] == [None]  # hers, left for her console
+    term = Terminal("1", "1", "/quit")  # Accept, then Show full details
+    await run_console(assistant, nia, term.ask, term.say)
+    assert any(line.startswith("New referral R-") for line in term.shown)
+    assert "  [1] Accept" in term.shown
+    assert any(line.startswith("You accepted R-") for line in term.shown)
+    assert "Siân ap Dafydd-Jones" in term.text  # the details, for the worker who accepted
+    again = Terminal("/quit")
+    await run_console(assistant, nia, again.ask, again.say)
+    assert not any(line.startswith("New referral") for line in again.shown)  # shown once
+
+
+async def test_two_people_at_consoles_of_one_role_and_scope_keep_their_own_language(
+    storage: Storage,
+) -> None:
+    ann = await console_actor(storage, InviteSpec("police", "Ann", "gwent"), "en")
+    bob = await console_actor(storage, InviteSpec("police", "Bob", "gwent"), "cy")
+    assert ann.user_id != bob.user_id
+    term = Terminal("/whoami", "/quit")
+    await run_console(Assistant(storage, "oocps_bot"), ann, term.ask, term.say)
+    assert term.shown[0].startswith("You are Ann, police officer, at the console.")
+    assert "Role: police officer" in term.text
+
+
+async def test_buttons_stay_pressable_by_number_after_a_hint(storage: Storage) -> None:
+    actor = await console_actor(storage, InviteSpec("admin", "Ada"), "en")
+    term = Terminal("/invite", "a police officer please", "1", "/quit")
+    await run_console(Assistant(storage, "oocps_bot"), actor, term.ask, term.say)
+    assert t("en", "dialogue.use_buttons") in term.shown
+    assert t("en", "invite.ask_force") in term.shown  # "1" pressed the first role: police

@@ -3,7 +3,7 @@ says; each notice is a row in `notifications` until it is delivered."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from conversations.reply import Notice, Reply
@@ -29,7 +29,8 @@ async def owe(
     uow: UnitOfWork, referral: Referral, kind: NoticeKind, recipients: Sequence[User]
 ) -> list[Notice]:
     """Record one notice per recipient in this unit of work, and return those to send after
-    it commits (each carries its row's id, to be marked sent)."""
+    it commits (each carries its row's id, to be marked sent). One for a console user stays
+    owed until their console shows it (`inbox`)."""
     ids = await uow.notifications.record(
         referral.id, kind.name, [user.id for user in recipients], uow.clock.now()
     )
@@ -41,12 +42,24 @@ async def owe(
     return notices
 
 
+async def inbox(uow: UnitOfWork, user: User, kinds: Mapping[str, NoticeKind]) -> list[Notice]:
+    """What is owed to `user` and still news, for a channel that asks (the console)."""
+    notices = []
+    for row in await uow.notifications.owed_to(user.id):
+        kind = kinds.get(row.kind)
+        referral = await uow.referrals.get_by_id(row.referral_id)
+        notice = None if kind is None else await notice_for(uow, kind, referral, user, row.id)
+        if notice is not None:
+            notices.append(notice)
+    return notices
+
+
 async def notice_for(
     uow: UnitOfWork, kind: NoticeKind, referral: Referral, user: User, notification_id: int
 ) -> Notice | None:
     """The notice as `user` should get it now; None when they are no longer someone to tell
-    (revoked, moved, a console user) or it is no longer news."""
-    if not user.active or user.telegram_id is None:
+    (revoked, moved to another role or scope) or it is no longer news."""
+    if not user.active:
         return None
     if not await kind.may_receive(uow, referral, user):
         return None

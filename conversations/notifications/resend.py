@@ -34,6 +34,8 @@ async def owed_again(uow: UnitOfWork) -> list[Notice]:
     for row in owed:
         kind = KINDS.get(row.kind)
         user = await uow.people.get(row.recipient_user_id)
+        if user is not None and user.active and user.telegram_id is None:
+            continue  # a console user: their console shows it when they are there
         notice = None
         if kind is not None and user is not None:
             referral = await uow.referrals.get_by_id(row.referral_id)
