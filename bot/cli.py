@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import asyncio
+import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path

@@ -21,8 +21,8 @@ async def console_actor(storage: Storage, spec: InviteSpec, language: str) -> Ac
     async with storage.unit_of_work() as uow:
         await check_scope(uow, spec)
         user = await uow.people.console_user(
-            name=spec.display_name, role=spec.role, force_code=spec.force_code, la_codes=list(spec.la_codes),
-            national=spec.national,
+            name=spec.display_name, role=spec.role, force_code=spec.force_code,
+            la_codes=list(spec.la_codes), national=spec.national,
         )  # fmt: skip
         user.language = language
         return Actor.of(user)

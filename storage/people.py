@@ -97,9 +97,7 @@ class PeopleRepository:
 
     async def active_with_role(self, role: str) -> Sequence[User]:
         rows = await self._session.scalars(
-            select(User)
-            .where(User.role == role, User.active)
-            .order_by(User.id)
+            select(User).where(User.role == role, User.active).order_by(User.id)
         )
         return rows.all()
 
@@ -203,7 +201,12 @@ class PeopleRepository:
             await self._session.delete(row)
 
     async def console_user(
-        self, *, name: str, role: str, force_code: str | None, la_codes: list[str],
+        self,
+        *,
+        name: str,
+        role: str,
+        force_code: str | None,
+        la_codes: list[str],
         national: bool,
     ) -> User:
         """The person the console channel acts as: one per name, role and scope, with no
