@@ -3,11 +3,17 @@ rests on it; a progress that goes up by one and never adds to its total."""
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from typing import Any
 
+from conversations.assistant import Assistant
+from conversations.enrolment import InviteSpec, create_invite
 from conversations.forms.order import REVIEW, asked_again, next_key, opened_by_change, progress
 from conversations.screening.questions import BY_KEY, EDITABLE_SECTIONS, QUESTIONS
+from storage.uow import Storage
+from tests import screening_script as script
+from tests.screening_script import a
 
 FORWARD = {"outcome": "community_resolution", "history": "first", "session_language": "en"}
 
@@ -109,3 +115,54 @@ def test_the_progress_stays_steady_where_an_answer_adds_a_question() -> None:
         keys = [key for key, _, _ in seen]
         assert ("repeat_disposal" in keys) == (branch["history"] == "previous")
         assert ("interpreter_language" in keys) == (branch.get("session_language") == "other")
+
+
+async def shown_progress(storage: Storage, steps: list[script.Step]) -> list[tuple[int, int]]:
+    """A sergeant's whole screening through the assistant: the n/N on each question asked."""
+    assistant = Assistant(storage, "bot")
+    token = await create_invite(storage, InviteSpec("police", "Sgt", "gwent"), actor="t")
+    await assistant.start(9, token, "en")
+    actor = await assistant.identify(9)
+    assert actor is not None
+    seen: list[tuple[int, int]] = []
+    buttons: dict[str, str] = {}
+    for kind, value in steps:
+        if value == "/screen":
+            outcome = await assistant.command(actor, "screen")
+        elif kind == "say":
+            outcome = await assistant.text(actor, value)
+        else:
+            outcome = await assistant.press(actor, buttons[value])
+        assert outcome is not None
+        for reply in outcome.replies:
+            buttons |= {b.label: b.token for row in reply.buttons for b in row}
+            if match := re.match(r"(\d+)/(\d+) · ", reply.text):
+                seen.append((int(match[1]), int(match[2])))
+    return seen
+
+
+def _replace(steps: list[script.Step], old: script.Step, *new: script.Step) -> list[script.Step]:
+    at = steps.index(old)
+    return [*steps[:at], *new, *steps[at + 1 :]]
+
+
+async def test_a_sergeant_sees_the_count_go_up_by_one_and_its_total_never_rise(
+    storage: Storage,
+) -> None:
+    steps = script.whole("en")
+    steps = _replace(
+        steps,
+        ("press", a("en", "history", "first")),
+        ("press", a("en", "history", "previous")),  # adds the repeat-offence question
+        ("press", a("en", "repeat_disposal", "conditional_caution")),
+    )
+    steps = _replace(
+        steps,
+        ("press", a("en", "session_language", "cy")),
+        ("press", a("en", "session_language", "other")),  # adds the interpreter's language
+        ("say", "Polish"),
+    )
+    seen = await shown_progress(storage, steps)
+    numbers, totals = [n for n, _ in seen], [total for _, total in seen]
+    assert numbers == list(range(1, 35)), seen  # every one of the 34 questions, one up each
+    assert all(x >= y for x, y in pairwise(totals)) and totals[-1] == 34, seen
