@@ -146,23 +146,25 @@ async def on_text(turn: Turn, text: str) -> Outcome:
 async def _read(turn: Turn, question: Question, text: str, answers: Answers) -> Any:
     """Typing instead of pressing is understood when it matches a button (either language);
     otherwise the text is read by the question's kind."""
-    hooks = turn.form.hooks
     if question.kind == "choice" or question.choices:
-        for lang in dict.fromkeys((turn.lang, "en", "cy")):
-            value = match_choice(text, await hooks.options(turn, question, answers, lang))
-            if value is not None:
-                if question.kind == "choice":
-                    return value
-                if question.kind != "date":
-                    return value  # "None known" is the answer itself
-                text = value  # "today" and "yesterday" are dates the parser reads
-                break
-        else:
-            if question.kind == "choice":
-                return Problem(turn.form.use_buttons, {})
+        pressed = await _typed_button(turn, question, text, answers)
+        if question.kind == "choice":
+            return pressed if pressed is not None else Problem(turn.form.use_buttons, {})
+        if pressed is not None and question.kind != "date":
+            return pressed  # "None known" is the answer itself
+        if pressed is not None:
+            text = pressed  # "today" and "yesterday" are dates the parser reads
     today = turn.today()
-    bounds = hooks.bounds(turn, question, answers, today)
+    bounds = turn.form.hooks.bounds(turn, question, answers, today)
     return read_typed(question, text, today=today, bounds=bounds)
+
+
+async def _typed_button(turn: Turn, question: Question, text: str, answers: Answers) -> str | None:
+    for lang in dict.fromkeys((turn.lang, "en", "cy")):
+        options = await turn.form.hooks.options(turn, question, answers, lang)
+        if (value := match_choice(text, options)) is not None:
+            return value
+    return None
 
 
 async def _problem(turn: Turn, problem: Problem, answers: Answers) -> Outcome:
