@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from conversations.access import Actor
 from conversations.assistant import Assistant, Delivery
 from conversations.enrolment import InviteSpec, create_invite
+from conversations.forms import engine
 from conversations.i18n import both, t
-from conversations.screening import service
 from storage.models import ProcessedUpdate, ScreeningAnswer
 from storage.sender import sender_statement
 from storage.uow import Storage
@@ -57,17 +57,17 @@ async def test_work_that_fails_leaves_the_update_unclaimed_and_nothing_half_done
     first = await assistant.command(Delivery(100, SERGEANT), "screen")
     assert first is not None
     claimed = await rows(storage, ProcessedUpdate)
-    real = service._ask
+    real = engine.ask
 
-    async def broken(*args: Any) -> Any:
+    async def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the next question could not be shown")
 
-    monkeypatch.setattr(service, "_ask", broken)
+    monkeypatch.setattr(engine, "ask", broken)
     with pytest.raises(RuntimeError):
         await assistant.press(Delivery(101, SERGEANT), first_button(first))
     assert await rows(storage, ProcessedUpdate) == claimed  # Telegram may send it again...
     assert await rows(storage, ScreeningAnswer) == 0  # ...and the answer was not kept
-    monkeypatch.setattr(service, "_ask", real)
+    monkeypatch.setattr(engine, "ask", real)
     retried = await assistant.press(Delivery(101, SERGEANT), first_button(first))
     assert retried is not None and retried.replies[-1].buttons  # the next question
     assert await rows(storage, ScreeningAnswer) == 1

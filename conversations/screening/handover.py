@@ -4,11 +4,12 @@ handed to the YOT officers of the officer's force, and one of them completes it.
 from __future__ import annotations
 
 from conversations.access import Actor
+from conversations.forms.order import next_key
 from conversations.i18n import t
 from conversations.notifications.owed import owe
 from conversations.notifications.yot import HANDED_OVER, TO_YOT
 from conversations.reply import Notice, Outcome, Reply
-from conversations.screening import flow
+from conversations.screening.questions import QUESTIONS
 from state_machine.lifecycle import ReferralState
 from storage.models import Referral
 from storage.uow import UnitOfWork
@@ -43,7 +44,7 @@ async def take(uow: UnitOfWork, actor: Actor, referral_id: int) -> Outcome:
         return Outcome([Reply(t(lang, "handover.finish_first"))])
     await uow.referrals.record_answer(referral, "yot_officer", actor.user_id, by=actor.user_id)
     referral.referring_officer_id = actor.user_id
-    step = flow.next_step("age", answers)
+    step = next_key(QUESTIONS, "age", answers)
     dialogue = await uow.dialogues.begin(actor.user_id, "screening", step, referral_id=referral.id)
     taken = Reply(t(lang, "handover.yours", reference=referral.reference), edit=True)
     return Outcome([taken, await ask_current(uow, actor, dialogue)])

@@ -6,35 +6,12 @@ a button's label, `screen.r.<key>` its label on the review screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
-
+from conversations.forms.questions import Question, when
 from state_machine.eligibility import repeat_needs_conditional_caution
 
-Kind = Literal["choice", "date", "text", "number", "la", "phone", "postcode", "name"]
 YES_NO = ("yes", "no")
 DONE = ("done", "not_yet")
-
-
-@dataclass(frozen=True)
-class Question:
-    key: str
-    kind: Kind
-    section: str
-    choices: tuple[str, ...] = ()
-    personal: bool = False  # kept encrypted with the individual's details, not as an answer
-    applies: Callable[[Mapping[str, Any]], bool] = lambda _answers: True
-    # A choice the officer may skip past by typing instead (e.g. "None known").
-    shortcut: str | None = None
-    limit: int = 500
-    # Answers that pause the screening until the officer has done something (§4 checks).
-    pauses_on: tuple[str, ...] = ()
-    per_row: int = 2
-
-
-def _is(key: str, *values: str) -> Callable[[Mapping[str, Any]], bool]:
-    return lambda answers: answers.get(key) in values
+MIN_AGE, MAX_AGE = 10, 110
 
 
 QUESTIONS: tuple[Question, ...] = (
@@ -45,7 +22,8 @@ QUESTIONS: tuple[Question, ...] = (
     Question("gravity", "choice", "offence", ("1", "2", "3", "4", "5"), per_row=5),
     Question("history", "choice", "offence", ("first", "previous"), per_row=1),
     Question("repeat_disposal", "choice", "offence", ("conditional_caution", "end"),
-             applies=repeat_needs_conditional_caution, per_row=1),
+             applies=repeat_needs_conditional_caution, depends_on=("outcome", "history"),
+             per_row=1),
     Question("incident_date", "date", "offence", ("today", "yesterday")),
     # 3-4: who they are to the child; responsibility (§3)
     Question("relationship", "choice", "person",
@@ -56,8 +34,8 @@ QUESTIONS: tuple[Question, ...] = (
     Question("remorse", "choice", "person", YES_NO),
     # 5-6: where they live, age (§3, §4 YOTs role)
     Question("resident_in_wales", "choice", "where", YES_NO),
-    Question("la", "la", "where"),
-    Question("age", "number", "where"),
+    Question("la", "search", "where"),  # part of a name, or a postcode: then buttons
+    Question("age", "number", "where", least=MIN_AGE, limit=MAX_AGE),
     # 7: police checks (§4 Police role)
     Question("social_services", "choice", "checks", YES_NO, pauses_on=("no",)),
     Question("social_services_date", "date", "checks", ("today", "yesterday")),
@@ -65,20 +43,22 @@ QUESTIONS: tuple[Question, ...] = (
     Question("compliance_factors", "text", "checks", ("none_known",), shortcut="none_known"),
     # 8: explained to the individual; willing (§4, footnotes 3, 4 and 11)
     Question("explained_expectations", "choice", "explained", DONE, pauses_on=("not_yet",)),
-    Question("explained_consequences", "choice", "explained", DONE, pauses_on=("not_yet",)),
+    # What was explained differs by disposal (footnotes 3 and 4).
+    Question("explained_consequences", "choice", "explained", DONE, pauses_on=("not_yet",),
+             rests_on=("outcome",)),
     Question("explained_benefits", "choice", "explained", DONE, pauses_on=("not_yet",)),
     Question("willing", "choice", "explained", YES_NO),
     # 9: consent to pass details to the LA (§4)
-    Question("consent", "choice", "consent", ("given", "refused"), per_row=1),
+    Question("consent", "choice", "consent", ("given", "refused"), per_row=1, rests_on=("la",)),
     # 10: what the parenting worker needs (personal: encrypted)
     Question("name", "name", "details", personal=True, limit=100),
-    Question("dob", "date", "details", personal=True),
+    Question("dob", "date", "details", personal=True, rests_on=("age",)),  # checked against it
     Question("phone", "phone", "details", personal=True),
     Question("address", "text", "details", personal=True, limit=300),
     Question("postcode", "postcode", "details", personal=True),
     Question("session_language", "choice", "details", ("cy", "en", "other", "bsl")),
     Question("interpreter_language", "text", "details", personal=True, limit=60,
-             applies=_is("session_language", "other")),
+             applies=when("session_language", "other"), depends_on=("session_language",)),
     Question("contact_times", "choice", "details",
              ("mornings", "afternoons", "evenings", "any_time"), personal=True),
     Question("additional_needs", "text", "details", ("none",), personal=True, shortcut="none"),
@@ -90,14 +70,6 @@ QUESTIONS: tuple[Question, ...] = (
 
 BY_KEY = {q.key: q for q in QUESTIONS}
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(q.section for q in QUESTIONS))
-# Answers given in the light of another, asked again when that one changes: consent names the
-# LA; the consequences explained differ by disposal (footnotes 3 and 4); the date of birth was
-# checked against the age.
-ASKED_AGAIN_WITH: Mapping[str, tuple[str, ...]] = {
-    "la": ("consent",),
-    "outcome": ("explained_consequences",),
-    "age": ("dob",),
-}
 # The review screen lets these be changed; consent is taken again, not edited.
 EDITABLE_SECTIONS = tuple(s for s in SECTIONS if s != "consent")
 EDITABLE_QUESTIONS = tuple(q for q in QUESTIONS if q.section in EDITABLE_SECTIONS)

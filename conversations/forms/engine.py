@@ -1,0 +1,279 @@
+"""Asking a form: one question per message, its answer recorded through the form's store,
+the review, and changing one answer from it (asking again only what rests on it).
+
+Where the user is lives in the dialogue row: `step` is the question (or `review`); while an
+answer is being changed, `answers["ask"]` lists what is still to ask; a multi-select keeps
+what is ticked so far in `answers["picked"]`. Button actions are `<kind>.answer`,
+`<kind>.done`, `<kind>.change`, `<kind>.edit` and `<kind>.back`; `<kind>.submit` is the
+feature's own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from conversations.forms.hooks import Turn
+from conversations.forms.order import REVIEW, asked_again, next_key, opened_by_change, progress
+from conversations.forms.questions import Answers, Form, Question
+from conversations.forms.reading import read_typed
+from conversations.i18n import t
+from conversations.keyboards import button, rows
+from conversations.parsing import Problem, match_choice
+from conversations.reply import Button, Outcome, Reply
+from storage.dialogues import DialogueState
+from storage.uow import UnitOfWork
+
+ANSWER, DONE, CHANGE, EDIT, BACK = "answer", "done", "change", "edit", "back"
+
+
+def first_key(form: Form, answers: Answers | None = None) -> str:
+    """The first question that applies (a new dialogue's step)."""
+    return next_key(form.questions, None, answers or {})
+
+
+def _action(turn: Turn, name: str) -> str:
+    return f"{turn.form.kind}.{name}"
+
+
+def _stale(turn: Turn) -> Outcome:
+    return Outcome([Reply(t(turn.lang, "button.stale"))])
+
+
+async def ask(turn: Turn, answers: Answers | None = None, *, edit: bool = False) -> Reply:
+    """What the user sees where they are: the question, or the review."""
+    if answers is None:
+        answers = await (await turn.store()).answers()
+    if turn.dialogue.step == REVIEW:
+        return await review(turn, answers)
+    reply = await question_reply(turn, turn.form.by_key[turn.dialogue.step], answers)
+    return replace(reply, edit=edit) if edit else reply
+
+
+async def question_reply(turn: Turn, question: Question, answers: Answers) -> Reply:
+    form, hooks, lang = turn.form, turn.form.hooks, turn.lang
+    text = await hooks.text(turn, question, answers)
+    if form.progress:
+        n, total = progress(form.questions, question.key, answers)
+        text = f"{n}/{total} · {text}"
+    options = await hooks.options(turn, question, answers, lang)
+    if question.kind == "multi":
+        return Reply(text, buttons=_multi_buttons(turn, question, options))
+    buttons = [
+        button(turn.uow, turn.actor, label, _action(turn, ANSWER), q=question.key, v=value)
+        for value, label in options
+    ]
+    return Reply(text, buttons=rows(buttons, question.per_row))
+
+
+def _multi_buttons(
+    turn: Turn, question: Question, options: list[tuple[str, str]]
+) -> tuple[tuple[Button, ...], ...]:
+    """Each choice ticked or not (a press toggles it); then those that answer on their own,
+    and Done."""
+    picked = set(turn.dialogue.answers.get("picked") or ())
+    uow, actor, key = turn.uow, turn.actor, question.key
+    toggles = [
+        button(uow, actor, f"✓ {label}" if value in picked else label, _action(turn, ANSWER),
+               q=key, v=value)
+        for value, label in options
+        if value not in question.alone
+    ]  # fmt: skip
+    last = [
+        button(uow, actor, label, _action(turn, ANSWER), q=key, v=value)
+        for value, label in options
+        if value in question.alone
+    ]
+    done = turn.form.hooks.done_label(turn, question)
+    last.append(button(uow, actor, done, _action(turn, DONE)))
+    return (*rows(toggles, question.per_row), tuple(last))
+
+
+async def on_button(turn: Turn, action: str, payload: dict[str, Any]) -> Outcome | None:
+    """A press of one of the engine's buttons; None for an action that is the feature's."""
+    name = action.removeprefix(f"{turn.form.kind}.")
+    step = turn.dialogue.step
+    if name in (CHANGE, EDIT, BACK):
+        if step != REVIEW or not turn.form.review:
+            return _stale(turn)
+        return Outcome([await _from_review(turn, name, payload)])
+    if name == DONE:
+        question = turn.form.by_key.get(step)
+        if question is None or question.kind != "multi":
+            return _stale(turn)
+        picked = sorted(turn.dialogue.answers.get("picked") or ())
+        return await _checked(turn, question, picked, pressed=True)
+    if name != ANSWER:
+        return None
+    question = turn.form.by_key.get(step)
+    if question is None or payload.get("q") != step:
+        return _stale(turn)
+    value = str(payload.get("v"))
+    if question.kind == "multi":
+        return await _toggle(turn, question, value)
+    if question.kind in ("choice", "search"):
+        return await answer(turn, question, value, pressed=True)
+    # A quick button on a typed question ("Today", "None known") reads as its words typed.
+    return await on_text(turn, turn.form.hooks.label(turn, turn.lang, question, value))
+
+
+async def _toggle(turn: Turn, question: Question, value: str) -> Outcome:
+    if value in question.alone:
+        return await answer(turn, question, [value], pressed=True)
+    picked = set(turn.dialogue.answers.get("picked") or ())
+    picked ^= {value}  # a second press takes it off again
+    turn.uow.dialogues.advance(turn.dialogue, question.key, picked=sorted(picked))
+    answers = await (await turn.store()).answers()
+    return Outcome([await ask(turn, answers, edit=turn.form.edits)])
+
+
+async def on_text(turn: Turn, text: str) -> Outcome:
+    form, lang, step = turn.form, turn.lang, turn.dialogue.step
+    if step == REVIEW:
+        return Outcome([Reply(t(lang, f"{form.prefix}.review_use_buttons"))])
+    question = form.by_key[step]
+    if question.kind == "search":
+        return await form.hooks.search(turn, question, text)
+    if question.kind == "multi":
+        return Outcome([Reply(t(lang, form.use_buttons))])
+    answers = await (await turn.store()).answers()
+    value = await _read(turn, question, text, answers)
+    if isinstance(value, Problem):
+        return await _problem(turn, value, answers)
+    return await _checked(turn, question, value, pressed=False, answers=answers)
+
+
+async def _read(turn: Turn, question: Question, text: str, answers: Answers) -> Any:
+    """Typing instead of pressing is understood when it matches a button (either language);
+    otherwise the text is read by the question's kind."""
+    if question.kind == "choice" or question.choices:
+        pressed = await _typed_button(turn, question, text, answers)
+        if question.kind == "choice":
+            return pressed if pressed is not None else Problem(turn.form.use_buttons, {})
+        if pressed is not None and question.kind != "date":
+            return pressed  # "None known" is the answer itself
+        if pressed is not None:
+            text = pressed  # "today" and "yesterday" are dates the parser reads
+    today = turn.today()
+    bounds = turn.form.hooks.bounds(turn, question, answers, today)
+    return read_typed(question, text, today=today, bounds=bounds)
+
+
+async def _typed_button(turn: Turn, question: Question, text: str, answers: Answers) -> str | None:
+    for lang in dict.fromkeys((turn.lang, "en", "cy")):
+        options = await turn.form.hooks.options(turn, question, answers, lang)
+        if (value := match_choice(text, options)) is not None:
+            return value
+    return None
+
+
+async def _problem(turn: Turn, problem: Problem, answers: Answers) -> Outcome:
+    said = Reply(t(turn.lang, problem.key, **problem.params))
+    if not turn.form.reask:
+        return Outcome([said])
+    return Outcome([said, await ask(turn, answers)])
+
+
+async def _checked(
+    turn: Turn, question: Question, value: Any, *, pressed: bool, answers: Answers | None = None
+) -> Outcome:
+    if answers is None:
+        answers = await (await turn.store()).answers()
+    problem = turn.form.hooks.check(turn, question, value, answers, turn.today())
+    if problem is not None:
+        return await _problem(turn, problem, answers)
+    return await answer(turn, question, value, pressed=pressed)
+
+
+async def answer(turn: Turn, question: Question, value: Any, *, pressed: bool) -> Outcome:
+    """Record an answer, let the form's hooks end or pause here, else ask the next question
+    (while changing an answer from the review: only what is still to ask)."""
+    form, hooks, dialogue = turn.form, turn.form.hooks, turn.dialogue
+    store = await turn.store()
+    changing = dialogue.answers.get("ask")  # None, or still to ask while changing an answer
+    before = await store.answers() if changing is not None else {}
+    await store.record(question, value)
+    answers = await store.answers()
+    stop = await hooks.after(turn, question, value, answers)
+    if stop is not None:
+        return stop
+    if value in question.pauses_on:
+        return Outcome([Reply(t(turn.lang, f"{form.prefix}.pause.{question.key}"))])
+    ask_now = None if changing is None else asked_again(
+        form.questions, question, changing, before, answers
+    )  # fmt: skip
+    step = next_key(form.questions, question.key, answers, ask_now)
+    if step == REVIEW and not form.review:
+        return await hooks.finish(turn)
+    still = None if ask_now is None or step == REVIEW else sorted(ask_now)
+    done = {"picked": None} if question.kind == "multi" else {}
+    turn.uow.dialogues.advance(dialogue, step, ask=still, **done)
+    next_one = await ask(turn, answers, edit=pressed and form.edits)
+    return Outcome([*await hooks.aside(turn, question, value), next_one])
+
+
+async def review(turn: Turn, answers: Answers) -> Reply:
+    """Every answer given, by section, with a Change button per editable section and Submit."""
+    form, hooks, lang = turn.form, turn.form.hooks, turn.lang
+    given = await (await turn.store()).given()
+    lines = [await hooks.review_title(turn)]
+    for section in form.sections:
+        lines += ["", f"<{t(lang, f'{form.prefix}.section.{section}')}>"]
+        for q in form.questions:
+            if q.section == section and q.applies(answers) and q.key in given:
+                shown = await hooks.shown(turn, q, given[q.key])
+                lines.append(f"• {t(lang, f'{form.prefix}.r.{q.key}')}: {shown}")
+    notes = await hooks.review_notes(turn, given)
+    for note in notes:
+        lines += ["", note]
+    changes = [
+        button(turn.uow, turn.actor, _section_label(turn, s), _action(turn, CHANGE), section=s)
+        for s in form.editable_sections
+    ]
+    submit = button(turn.uow, turn.actor, t(lang, f"{form.prefix}.submit"), f"{form.kind}.submit")
+    return Reply("\n".join(lines), buttons=(*rows(changes), (submit,)))
+
+
+def _section_label(turn: Turn, section: str) -> str:
+    prefix = turn.form.prefix
+    return t(turn.lang, f"{prefix}.change", section=t(turn.lang, f"{prefix}.section.{section}"))
+
+
+def pick_answer(turn: Turn, section: str, answers: Answers) -> Reply:
+    """Which answer of a section to change: one button each, and a way back to the review."""
+    form, lang = turn.form, turn.lang
+    choices = [
+        button(turn.uow, turn.actor, t(lang, f"{form.prefix}.r.{q.key}"), _action(turn, EDIT),
+               q=q.key)
+        for q in form.questions
+        if q.section == section and section in form.editable_sections and q.applies(answers)
+    ]  # fmt: skip
+    back = button(turn.uow, turn.actor, t(lang, f"{form.prefix}.back_to_review"),
+                  _action(turn, BACK))  # fmt: skip
+    name = t(lang, f"{form.prefix}.section.{section}")
+    return Reply(
+        t(lang, f"{form.prefix}.change_which", section=name), buttons=(*rows(choices), (back,))
+    )
+
+
+async def _from_review(turn: Turn, name: str, payload: dict[str, Any]) -> Reply:
+    """Correcting an answer: the review's Change picks a section, then one answer in it."""
+    form = turn.form
+    answers = await (await turn.store()).answers()
+    if name == CHANGE:
+        return pick_answer(turn, str(payload.get("section")), answers)
+    step = opened_by_change(form.questions, str(payload.get("q")), form.editable_sections,
+                            answers)  # fmt: skip
+    if name == BACK or step is None:
+        return await review(turn, answers)
+    turn.uow.dialogues.advance(turn.dialogue, step, ask=[])
+    return await question_reply(turn, form.by_key[step], answers)
+
+
+async def discard(
+    form: Form, uow: UnitOfWork, dialogue: DialogueState, *, actor: str, reason: str
+) -> None:
+    """End the dialogue and whatever its form kept (for /cancel, starting again, the idle
+    sweep)."""
+    await form.hooks.forget(uow, dialogue, actor=actor, reason=reason)
+    await uow.dialogues.end(dialogue.user_id)

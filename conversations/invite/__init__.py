@@ -1,0 +1,1 @@
+"""An admin invites someone from the phone: role, scope, name, expiry, then the link."""

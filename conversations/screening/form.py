@@ -1,0 +1,174 @@
+"""The screening as a form: its questions (questions.py) and what is special about it.
+
+The special cases, each a hook: the consent question reads out the words with the LA's
+name, and the consequences explained depend on the disposal; the social services date is
+not before the incident; the date of birth must fit the age given; the LA is found by typing
+part of its name or a postcode; after every answer the eligibility rules may end the
+screening (or hand a parent under 18 to the YOT); a home postcode outside the LA chosen is
+pointed out.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from conversations.forms.hooks import Hooks, Store, Turn
+from conversations.forms.questions import Answers, Form, Question
+from conversations.i18n import t
+from conversations.keyboards import button, rows
+from conversations.parsing import Problem
+from conversations.reply import Outcome, Reply
+from conversations.screening import render
+from conversations.screening.answers import age_on, find_las, postcode_fits_la
+from conversations.screening.handover import hand_to_yot
+from conversations.screening.questions import EDITABLE_SECTIONS, MAX_AGE, QUESTIONS
+from conversations.screening.store import ScreeningStore
+from state_machine.eligibility import Decision, assess
+from state_machine.lifecycle import ReferralState
+from storage.dialogues import DialogueState
+from storage.models import Referral
+from storage.uow import UnitOfWork
+
+KIND = "screening"
+
+
+async def referral_of(turn: Turn) -> Referral:
+    assert turn.dialogue.referral_id is not None
+    return await turn.uow.referrals.get_by_id(turn.dialogue.referral_id)
+
+
+class ScreeningHooks(Hooks):
+    async def store(self, turn: Turn) -> Store:
+        return ScreeningStore(turn.uow, turn.actor, await referral_of(turn))
+
+    async def text(self, turn: Turn, question: Question, answers: Answers) -> str:
+        lang = turn.lang
+        if question.key == "explained_consequences":
+            oocd = (await referral_of(turn)).oocd or "community_resolution"
+            return t(lang, f"screen.q.explained_consequences.{oocd}")
+        if question.key == "consent":
+            wording = await render.consent_wording(turn.uow, turn.actor, await referral_of(turn))
+            return t(lang, "screen.q.consent", wording=wording)
+        return await super().text(turn, question, answers)
+
+    def bounds(
+        self, turn: Turn, question: Question, answers: Answers, today: date
+    ) -> tuple[date | None, date | None]:
+        if question.key == "social_services_date" and answers.get("incident_date"):
+            return date.fromisoformat(answers["incident_date"]), today
+        if question.key == "dob":
+            return today - timedelta(days=365 * MAX_AGE), today
+        return None, today
+
+    def check(
+        self, turn: Turn, question: Question, value: Any, answers: Answers, today: date
+    ) -> Problem | None:
+        """The date of birth must fit the age given (a year either way)."""
+        age = answers.get("age")
+        if question.key != "dob" or age is None:
+            return None
+        if abs(age_on(date.fromisoformat(value), today) - int(age)) > 1:
+            return Problem("screen.dob_age_mismatch", {"age": age})
+        return None
+
+    async def search(self, turn: Turn, question: Question, text: str) -> Outcome:
+        """The LA: part of a name (either language) or a postcode offers buttons to pick."""
+        lang = turn.lang
+        found = find_las(text, await turn.uow.people.local_authorities())
+        if not found:
+            example = "Caerdydd / Cardiff / CF10"
+            return Outcome([Reply(t(lang, "screen.la.none_found", example=example))])
+        choices = [
+            button(turn.uow, turn.actor, la.name(lang), "screening.answer", q=question.key,
+                   v=la.code)
+            for la in found
+        ]  # fmt: skip
+        return Outcome([Reply(t(lang, "screen.la.pick"), buttons=rows(choices))])
+
+    async def after(
+        self, turn: Turn, question: Question, value: Any, answers: Answers
+    ) -> Outcome | None:
+        """Eligibility after every answer: an ineligible one ends the screening at once; a
+        parent under 18 goes to the force's YOT officers; refused consent closes it."""
+        uow, actor = turn.uow, turn.actor
+        referral = await referral_of(turn)
+        decision = assess(answers, actor.role)
+        if decision is not None and decision.reason == "under_18":
+            notices = await hand_to_yot(uow, actor, referral)
+            if notices is not None:
+                text = t(actor.language, "handover.done", reference=referral.reference)
+                return Outcome([Reply(text)], notices=notices)
+        if decision is not None:
+            return await _ineligible(turn, referral, decision)
+        if question.key == "consent" and value == "refused":
+            return await _refused(turn, referral)
+        return None
+
+    async def aside(self, turn: Turn, question: Question, value: Any) -> list[Reply]:
+        """A home postcode whose area does not reach the LA chosen is worth a look."""
+        referral = await referral_of(turn)
+        if question.key != "postcode" or postcode_fits_la(value, referral.la_code):
+            return []
+        la = await render.la_name(turn.uow, turn.lang, referral.la_code)
+        return [Reply(t(turn.lang, "screen.postcode_la", postcode=value, la=la))]
+
+    async def shown(self, turn: Turn, question: Question, value: Any) -> str:
+        if question.kind == "search" and value is not None:
+            las = {la.code: la for la in await turn.uow.people.local_authorities()}
+            return las[value].name(turn.lang) if value in las else str(value)
+        return await super().shown(turn, question, value)
+
+    async def review_title(self, turn: Turn) -> str:
+        reference = (await referral_of(turn)).reference
+        return t(turn.lang, "screen.review.title", reference=reference)
+
+    async def forget(
+        self, uow: UnitOfWork, dialogue: DialogueState, *, actor: str, reason: str
+    ) -> None:
+        """A screening never submitted goes with everything it held."""
+        if dialogue.referral_id is not None:
+            referral = await uow.referrals.get_by_id(dialogue.referral_id)
+            if referral.lifecycle_state is ReferralState.SCREENING:
+                await uow.referrals.discard_screening(referral, actor=actor, reason=reason)
+
+    async def review_notes(self, turn: Turn, given: Answers) -> list[str]:
+        postcode, code = given.get("postcode"), (await referral_of(turn)).la_code
+        las = {la.code: la for la in await turn.uow.people.local_authorities()}
+        if not postcode or code not in las or postcode_fits_la(postcode, code):
+            return []
+        la = las[code].name(turn.lang)
+        return [t(turn.lang, "screen.review.postcode_la", postcode=postcode, la=la)]
+
+
+async def _ineligible(turn: Turn, referral: Referral, decision: Decision) -> Outcome:
+    """Ineligible: end at once, recording why and the section it rests on."""
+    uow, actor = turn.uow, turn.actor
+    reason = f"{decision.reason} ({decision.section})"
+    await uow.personal.purge(referral, actor=actor.audit_name, reason="ineligible")
+    await uow.referrals.transition(
+        referral, "close_ineligible", actor=actor.audit_name, reason=reason
+    )
+    await uow.dialogues.end(actor.user_id)
+    return Outcome([render.ineligible(actor.language, decision, referral.reference)])
+
+
+async def _refused(turn: Turn, referral: Referral) -> Outcome:
+    uow, actor = turn.uow, turn.actor
+    await uow.personal.purge(referral, actor=actor.audit_name, reason="consent refused")
+    await uow.referrals.transition(
+        referral, "refuse_consent", actor=actor.audit_name, reason="consent refused"
+    )
+    await uow.dialogues.end(actor.user_id)
+    text = t(actor.language, "screen.consent_refused", reference=referral.reference)
+    return Outcome([Reply(text)])
+
+
+FORM = Form(
+    kind=KIND,
+    prefix="screen",
+    questions=QUESTIONS,
+    hooks=ScreeningHooks(),
+    editable_sections=EDITABLE_SECTIONS,
+    use_buttons="screen.use_buttons",
+)

@@ -1,0 +1,261 @@
+"""The form engine on a small form declared here: a parenting worker logs a contact attempt.
+
+Its answers live in a fake store (a dict, and a second one standing in for the encrypted
+details), so what is tested is the engine: the order, what applies, the progress, the review,
+changing one answer and what rests on it, discarding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from conversations.access import Actor
+from conversations.assistant import Assistant
+from conversations.enrolment import InviteSpec, create_invite
+from conversations.forms import engine
+from conversations.forms.hooks import Hooks, Store, Turn
+from conversations.forms.order import REVIEW
+from conversations.forms.questions import Form, Question, when
+from conversations.i18n import catalogue, t
+from conversations.parsing import DATE_EXAMPLE
+from conversations.reply import Outcome, Reply
+from storage.dialogues import DialogueState
+from storage.uow import Storage, UnitOfWork
+
+QUESTIONS = (
+    Question("method", "choice", "attempt", ("phone", "visit"), per_row=1),
+    Question("reached", "choice", "attempt", ("yes", "no")),
+    Question("why_not", "text", "attempt", applies=when("reached", "no"),
+             depends_on=("reached",), limit=40),
+    Question("on", "date", "attempt", ("today",)),
+    # Which number was rung is personal, and it was asked because of the method.
+    Question("number", "phone", "who", personal=True, rests_on=("method",)),
+)  # fmt: skip
+
+MESSAGES = {
+    "attempt.q.method": "How did you try?", "attempt.a.method.phone": "Phone",
+    "attempt.a.method.visit": "Visit", "attempt.q.reached": "Did you reach them?",
+    "attempt.a.reached.yes": "Yes", "attempt.a.reached.no": "No",
+    "attempt.q.why_not": "What happened?", "attempt.q.on": "On which day?",
+    "attempt.a.on.today": "Today", "attempt.q.number": "Which number?",
+    "attempt.r.method": "How", "attempt.r.reached": "Reached", "attempt.r.why_not": "Why not",
+    "attempt.r.on": "Day", "attempt.r.number": "Number", "attempt.section.attempt": "Attempt",
+    "attempt.section.who": "Who", "attempt.review.title": "Check the attempt",
+    "attempt.change": "Change: {section}", "attempt.change_which": "Which {section} answer?",
+    "attempt.back_to_review": "Back", "attempt.submit": "Save",
+    "attempt.review_use_buttons": "Use the buttons", "attempt.pause.reached": "Paused",
+}  # fmt: skip
+
+KEPT: dict[int, dict[str, Any]] = {}  # user id -> answers, as a feature's table would
+SECRET: dict[int, dict[str, Any]] = {}  # user id -> personal answers ("encrypted")
+
+
+class FakeStore:
+    def __init__(self, user_id: int) -> None:
+        self.plain = KEPT.setdefault(user_id, {})
+        self.secret = SECRET.setdefault(user_id, {})
+
+    async def answers(self) -> dict[str, Any]:
+        return dict(self.plain)
+
+    async def given(self) -> dict[str, Any]:
+        return {**self.plain, **self.secret}
+
+    async def record(self, question: Question, value: Any) -> None:
+        (self.secret if question.personal else self.plain)[question.key] = value
+
+
+class AttemptHooks(Hooks):
+    async def store(self, turn: Turn) -> Store:
+        return FakeStore(turn.actor.user_id)
+
+    async def forget(
+        self, uow: UnitOfWork, dialogue: DialogueState, *, actor: str, reason: str
+    ) -> None:
+        FakeStore(dialogue.user_id).plain.clear()
+
+
+FORM = Form("attempt", "attempt", QUESTIONS, AttemptHooks(), editable_sections=("attempt", "who"))
+
+
+@pytest.fixture(autouse=True)
+def messages(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for key, text in MESSAGES.items():  # the form's messages, in both languages
+        for lang in ("en", "cy"):
+            monkeypatch.setitem(catalogue(lang).messages, key, text)
+    KEPT.clear()
+    SECRET.clear()
+    yield
+
+
+class Worker:
+    """A worker going through the form, one unit of work per action, as the assistant does."""
+
+    def __init__(self, storage: Storage, actor: Actor) -> None:
+        self.storage, self.actor = storage, actor
+        self.last: Reply | None = None
+        self.on_screen: dict[str, str] = {}  # label -> the newest button with it
+
+    async def _turn(self, act: Any) -> Outcome:
+        async with self.storage.unit_of_work() as uow:
+            dialogue = await uow.dialogues.current(self.actor.user_id)
+            assert dialogue is not None
+            outcome: Outcome = await act(uow, Turn(uow, self.actor, dialogue, FORM))
+        self.show(outcome.replies[-1])
+        return outcome
+
+    def show(self, reply: Reply) -> None:
+        self.last = reply
+        self.on_screen |= {b.label: b.token for row in reply.buttons for b in row}
+
+    async def press(self, label: str) -> list[str]:
+        token = self.on_screen[label]
+        async with self.storage.unit_of_work() as uow:
+            pressed = await uow.buttons.resolve(token, self.actor.user_id)
+        assert pressed is not None
+
+        async def act(uow: Any, turn: Turn) -> Outcome:
+            outcome = await engine.on_button(turn, pressed.action, dict(pressed.payload))
+            assert outcome is not None
+            return outcome
+
+        return [r.text for r in (await self._turn(act)).replies]
+
+    async def say(self, text: str) -> list[str]:
+        async def act(uow: Any, turn: Turn) -> Outcome:
+            return await engine.on_text(turn, text)
+
+        return [r.text for r in (await self._turn(act)).replies]
+
+    @property
+    def buttons(self) -> list[list[str]]:
+        return [[b.label for b in row] for row in (self.last.buttons if self.last else ())]
+
+    async def step(self) -> str | None:
+        async with self.storage.unit_of_work() as uow:
+            dialogue = await uow.dialogues.current(self.actor.user_id)
+        return None if dialogue is None else dialogue.step
+
+
+async def start(storage: Storage) -> Worker:
+    assistant = Assistant(storage, "bot")
+    spec = InviteSpec("worker", "Mair", la_codes=("cardiff",))
+    await assistant.start(40, await create_invite(storage, spec, actor="t"), "en")
+    actor = await assistant.identify(40)
+    assert actor is not None
+    worker = Worker(storage, actor)
+    async with storage.unit_of_work() as uow:
+        dialogue = await uow.dialogues.begin(actor.user_id, "attempt", engine.first_key(FORM))
+        worker.show(await engine.ask(Turn(uow, actor, dialogue, FORM)))
+    return worker
+
+
+async def test_a_worker_answers_one_question_per_message_in_order(storage: Storage) -> None:
+    worker = await start(storage)
+    assert worker.last is not None and worker.last.text == "1/5 · How did you try?"
+    assert worker.buttons == [["Phone"], ["Visit"]]
+    assert await worker.press("Phone") == ["2/5 · Did you reach them?"]
+    assert await worker.say("yes") == ["3/4 · On which day?"]  # typed: the button's word
+    assert worker.buttons == [["Today"]]
+    assert await worker.say("31/02/2026") == [
+        t("en", "parse.date.invalid", example=DATE_EXAMPLE),
+        "3/4 · On which day?",
+    ]
+    assert await worker.press("Today") == ["4/4 · Which number?"]
+    (review,) = await worker.say("07700 900123")
+    assert review.split("\n") == [
+        "Check the attempt", "", "<Attempt>", "• How: Phone", "• Reached: Yes",
+        "• Day: 23/11/2026", "", "<Who>", "• Number: +447700900123",
+    ]  # fmt: skip
+    assert worker.buttons == [["Change: Attempt", "Change: Who"], ["Save"]]
+    assert SECRET[worker.actor.user_id] == {"number": "+447700900123"}  # kept apart
+    assert "number" not in KEPT[worker.actor.user_id]
+
+
+async def test_a_question_that_applies_is_counted_from_the_start_and_never_added(
+    storage: Storage,
+) -> None:
+    worker = await start(storage)
+    await worker.press("Visit")
+    assert await worker.press("No") == ["3/5 · What happened?"]  # the total stays 5
+    assert await worker.say("x" * 41) == [
+        t("en", "parse.text.too_long", limit=40, length=41),
+        "3/5 · What happened?",
+    ]
+    assert await worker.say("Nobody in") == ["4/5 · On which day?"]
+
+
+async def test_changing_one_answer_asks_again_only_what_rests_on_it(storage: Storage) -> None:
+    worker = await start(storage)
+    for label in ("Phone", "Yes", "Today"):
+        await worker.press(label)
+    await worker.say("07700 900123")
+    assert await worker.say("Save") == ["Use the buttons"]
+    assert await worker.press("Change: Attempt") == ["Which Attempt answer?"]
+    assert worker.buttons == [["How", "Reached"], ["Day"], ["Back"]]  # what applies
+    assert await worker.press("Reached") == ["2/5 · Did you reach them?"]
+    # "No" makes the reason apply: it is asked, then the review again; nothing else.
+    assert await worker.press("No") == ["3/5 · What happened?"]
+    (review,) = await worker.say("Nobody in")
+    assert "• Why not: Nobody in" in review and "• Number: +447700900123" in review
+    # The number rests on the method: changing the method asks for the number again.
+    await worker.press("Change: Attempt")
+    await worker.press("How")
+    assert await worker.press("Visit") == ["5/5 · Which number?"]
+    (review,) = await worker.say("07700 900456")
+    assert "• How: Visit" in review and "+447700900456" in review
+    assert await worker.step() == REVIEW
+
+
+async def test_an_answer_that_changes_nothing_goes_straight_back_to_the_review(
+    storage: Storage,
+) -> None:
+    worker = await start(storage)
+    for label in ("Phone", "Yes", "Today"):
+        await worker.press(label)
+    await worker.say("07700 900123")
+    await worker.press("Change: Attempt")
+    await worker.press("How")
+    (review,) = await worker.press("Phone")  # the same method: the number still stands
+    assert review.startswith("Check the attempt") and "+447700900123" in review
+    assert await worker.step() == REVIEW
+    await worker.press("Change: Who")
+    assert worker.buttons == [["Number"], ["Back"]]
+    (back,) = await worker.press("Back")
+    assert back == review
+
+
+async def test_a_pause_keeps_the_user_on_the_question_and_stale_buttons_are_refused(
+    storage: Storage,
+) -> None:
+    paused = Form("attempt", "attempt", (Question("reached", "choice", "attempt", ("yes", "no"),
+                                                  pauses_on=("no",)),), AttemptHooks())  # fmt: skip
+    worker = await start(storage)
+    await worker.press("Phone")
+    async with storage.unit_of_work() as uow:
+        dialogue = await uow.dialogues.current(worker.actor.user_id)
+        assert dialogue is not None
+        turn = Turn(uow, worker.actor, dialogue, FORM)
+        stale = await engine.on_button(turn, "attempt.answer", {"q": "method", "v": "visit"})
+        assert stale is not None and stale.replies[0].text == t("en", "button.stale")
+        uow.dialogues.advance(dialogue, "reached")
+        turn = Turn(uow, worker.actor, dialogue, paused)
+        held = await engine.on_button(turn, "attempt.answer", {"q": "reached", "v": "no"})
+        assert held is not None and [r.text for r in held.replies] == ["Paused"]
+        assert dialogue.step == "reached"
+
+
+async def test_discarding_ends_the_dialogue_and_the_form_forgets_its_answers(
+    storage: Storage,
+) -> None:
+    worker = await start(storage)
+    await worker.press("Phone")
+    assert KEPT[worker.actor.user_id] == {"method": "phone"}
+    async with storage.unit_of_work() as uow:
+        dialogue = await uow.dialogues.current(worker.actor.user_id)
+        assert dialogue is not None
+        await engine.discard(FORM, uow, dialogue, actor="test", reason="cancelled")
+    assert await worker.step() is None and KEPT[worker.actor.user_id] == {}
