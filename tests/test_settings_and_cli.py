@@ -68,7 +68,9 @@ def test_an_invalid_value_names_the_variable_and_what_is_wrong(
     assert "\n" not in str(err.value)
 
 
-def test_run_without_a_token_stops_with_one_sentence_and_exit_code_2(tmp_path: Path) -> None:
+def test_the_first_run_names_every_missing_setting_at_once_with_exit_code_2(
+    tmp_path: Path,
+) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "OOCPS_"))}
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "run"],
@@ -78,9 +80,35 @@ def test_run_without_a_token_stops_with_one_sentence_and_exit_code_2(tmp_path: P
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.strip() == (
-        "oocps: TELEGRAM_BOT_TOKEN is not set: put it in .env (copy .env.example to start)."
+        "oocps: TELEGRAM_BOT_TOKEN and OOCPS_ENCRYPTION_KEY are not set: put them in .env"
+        " (copy .env.example to start; make the key with `.venv/bin/oocps keygen`)."
     )
     assert "Traceback" not in done.stderr
+
+
+def test_one_missing_setting_is_named_alone(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OOCPS_ENCRYPTION_KEY", TEST_KEY)
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "oocps: TELEGRAM_BOT_TOKEN is not set: put it in .env (copy .env.example to start)."
+    )
+
+
+def test_invalid_and_missing_settings_are_all_named_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OOCPS_TIMEZONE", "Mars/Olympus")
+    monkeypatch.setenv("WEBHOOK_PORT", "99999")
+    monkeypatch.setenv("OOCPS_ENCRYPTION_KEY", TEST_KEY)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("oocps: OOCPS_TIMEZONE is not an IANA time zone")
+    assert "; WEBHOOK_PORT " in err
+    assert "; TELEGRAM_BOT_TOKEN is not set" in err
+    assert "OOCPS_ENCRYPTION_KEY" not in err  # it is set and valid
+    assert "\n" not in err
 
 
 def test_an_invalid_setting_stops_the_cli_with_exit_code_2(
