@@ -87,6 +87,13 @@ class Settings(BaseSettings):
             return value
         return None
 
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+        return value.upper()
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)

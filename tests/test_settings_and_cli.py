@@ -56,6 +56,7 @@ def test_settings_are_read_from_a_dot_env_file(tmp_path: Path) -> None:
         ("OOCPS_ENCRYPTION_KEY", "short", "OOCPS_ENCRYPTION_KEY each key must be 32"),
         ("WEBHOOK_URL", "ftp://x", "WEBHOOK_URL must start with http"),
         ("WEBHOOK_PORT", "99999", "WEBHOOK_PORT"),
+        ("OOCPS_LOG_LEVEL", "LOUD", "OOCPS_LOG_LEVEL must be one of DEBUG, INFO"),
     ],
 )
 def test_an_invalid_value_names_the_variable_and_what_is_wrong(
