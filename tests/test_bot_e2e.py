@@ -391,3 +391,19 @@ async def test_a_persons_queued_messages_never_run_side_by_side_however_many_wai
         await user.wait_until(lambda u: [m.text for m in u.messages].count(unexpected) == 4)
         await asyncio.sleep(0.1)
         assert app.update_processor._queues == {}  # nothing kept per chat once it is quiet
+
+
+async def test_two_instances_polling_get_one_clear_warning_each_not_an_incident_per_poll(
+    storage: Storage, api: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    def conflicts() -> int:
+        return sum(1 for call in api.calls_to("getUpdates") if call.status == 409)
+
+    with caplog.at_level(logging.WARNING):
+        async with running_bot(storage, api), running_bot(storage, api):
+            await api.wait_until(lambda: conflicts() >= 6, timeout=20)
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not [line for line in lines if "incident" in line]
+    warnings = [line for line in lines if "webhook mode" in line]
+    assert 1 <= len(warnings) <= 2  # one for each instance, however often Telegram says 409
+    assert "another instance" in warnings[0] and "WEBHOOK_URL" in warnings[0]
