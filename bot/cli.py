@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import admin_cli
+from bot.account import TelegramUnreachable
 from bot.console import console_actor, run_console, stdin_ask
 from bot.runner import make_storage, run
 from bot.settings import Settings, SettingsError, load_settings
@@ -168,6 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"oocps: {exc}", file=sys.stderr)
         return 2
+    except TelegramUnreachable as exc:
+        print(f"oocps: {exc}.", file=sys.stderr)
+        return 1
     return 1
 
 

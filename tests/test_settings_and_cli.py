@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from bot.cli import main
 from bot.settings import SettingsError, load_settings
 from storage import migrate
 from tests.conftest import TEST_KEY
+from tests.harness import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,3 +139,27 @@ def test_keygen_prints_a_usable_key(capsys: pytest.CaptureFixture[str]) -> None:
     key = capsys.readouterr().out.strip()
     assert load_settings(OOCPS_ENCRYPTION_KEY=key).encryption_key is not None
     assert load_settings(OOCPS_ENCRYPTION_KEY=f"{key},{TEST_KEY}").encryption_key is not None
+
+
+def test_run_without_network_says_in_one_line_that_telegram_cannot_be_reached(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "OOCPS_"))}
+    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    env |= {
+        "TELEGRAM_BOT_TOKEN": "4242:TEST-token",
+        "TELEGRAM_API_BASE_URL": f"{closed}/bot",
+        "OOCPS_ENCRYPTION_KEY": TEST_KEY,
+        "PYTHONPATH": str(ROOT),
+    }
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert time.monotonic() - started < 15  # no retries before saying so
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith(f"oocps: Telegram cannot be reached ({closed}): ")
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "TEST-token" not in done.stderr
