@@ -41,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     _scope_arguments(invite)
     invite.add_argument("--name", help="the person's name as colleagues will see it")
     invite.add_argument("--expires", default="72h", help="e.g. 30m, 72h, 7d (default 72h)")
-    invite.add_argument("--bot-username", help="skip asking Telegram for the bot's username")
+    invite.add_argument(
+        "--bot-username", help="the bot's @username, if `oocps run` has not learnt it here"
+    )
 
     users = sub.add_parser("users", help="list or revoke users")
     users_sub = users.add_subparsers(dest="users_command", required=True)

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535, alias="WEBHOOK_PORT")
     screening_idle_hours: float = Field(default=12, gt=0, alias="OOCPS_SCREENING_IDLE_HOURS")
     log_level: str = Field(default="INFO", alias="OOCPS_LOG_LEVEL")
+    state_dir: str | None = Field(default=None, alias="OOCPS_STATE_DIR")
 
     @field_validator("telegram_bot_token")
     @classmethod
