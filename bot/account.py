@@ -1,5 +1,6 @@
-"""The bot's own account: Telegram is asked for it once at startup, and its username is kept
-for `oocps invite`, which then makes links without the network.
+"""The bot's own account: Telegram is asked for it once at startup, without retries (no network
+is one clear line, not PTB's bootstrap retries and tracebacks), and its username is kept for
+`oocps invite`, which then makes links without the network.
 
 The username is kept in a small file, not the database, for now: a key/value row would need a
 migration, and the next revision number is being taken by other work. It sits in

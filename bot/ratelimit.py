@@ -108,6 +108,8 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 if attempt == retries or is_refusal(exc):
                     raise
                 delay = self._backoff * 2**attempt
-                log.warning("server error on %s: retry %d in %.1f s", endpoint, attempt + 1, delay)
+                # A transport failure (DNS, refused) carries its cause; an HTTP 5xx does not.
+                what = "no connection" if exc.__cause__ is not None else "server error"
+                log.warning("%s on %s: retry %d in %.1f s", what, endpoint, attempt + 1, delay)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator
 
@@ -11,6 +12,7 @@ from telegram.ext import ExtBot
 
 from bot.ratelimit import TelegramRateLimiter
 from tests.fakeapi import FakeBotApi
+from tests.harness import free_port
 
 TOKEN = "123:ABC"
 pytestmark = pytest.mark.filterwarnings(
@@ -85,3 +87,14 @@ async def test_server_errors_and_flood_control_are_still_retried(api: FakeBotApi
         assert (await bot.send_message(1001, "after a 429")).text == "after a 429"
     assert len(api.calls_to("sendMessage", ok=False)) == 4
     assert [m.text for m in await user.wait_for_reply(2)] == ["after 502s", "after a 429"]
+
+
+async def test_no_connection_is_retried_and_logged_as_such_not_as_a_server_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    closed = f"http://127.0.0.1:{free_port()}/bot"
+    limiter = TelegramRateLimiter(max_retries=1, backoff=0.01)
+    bot: ExtBot[None] = ExtBot(TOKEN, base_url=closed, rate_limiter=limiter)
+    with caplog.at_level(logging.WARNING), pytest.raises(NetworkError):
+        await bot.initialize()  # getMe
+    assert [r.getMessage() for r in caplog.records] == ["no connection on getMe: retry 1 in 0.0 s"]
