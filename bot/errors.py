@@ -66,7 +66,7 @@ def _warn_conflict(context: BotContext, exc: Conflict) -> None:
     context.bot_data["conflict_warned_at"] = now
     log.warning(
         "Telegram refuses this poll (409 Conflict: %s): another instance of the bot is polling "
-        "with the same token, and each takes updates from the other. Run one instance in "
-        "polling mode, or run several in webhook mode (set WEBHOOK_URL).",
+        "with the same token (or has set a webhook), and they take updates from each other. "
+        "Run one instance in polling mode, or run several in webhook mode (set WEBHOOK_URL).",
         exc.message,
     )
