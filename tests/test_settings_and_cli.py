@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError, load_settings, require
 from storage import migrate
 from tests.conftest import TEST_KEY
 from tests.harness import free_port
@@ -163,3 +163,10 @@ def test_run_without_network_says_in_one_line_that_telegram_cannot_be_reached(
     assert done.stderr.startswith(f"oocps: Telegram cannot be reached ({closed}): ")
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "TEST-token" not in done.stderr
+
+
+def test_a_command_that_needs_settings_names_all_it_lacks() -> None:
+    with pytest.raises(SettingsError) as err:
+        require(load_settings(), "telegram_bot_token", "encryption_key")
+    assert str(err.value).startswith("TELEGRAM_BOT_TOKEN and OOCPS_ENCRYPTION_KEY are not set")
+    require(load_settings(OOCPS_ENCRYPTION_KEY=TEST_KEY), "encryption_key")  # nothing lacking
