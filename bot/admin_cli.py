@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from telegram import Bot
-
-from bot.settings import Settings, require
+from bot.account import (
+    TelegramUnreachable,
+    fetch_username,
+    remember_username,
+    remembered_username,
+)
+from bot.settings import Settings, SettingsError
 from conversations.enrolment import InviteSpec, create_invite, invite_link
 from storage.models import User
 from storage.uow import Storage
@@ -25,23 +29,41 @@ def parse_duration(text: str) -> timedelta:
 
 
 async def bot_username(settings: Settings, given: str | None) -> str:
+    """As given, else as the bot last learnt it (`oocps run`), else asked of Telegram."""
     if given:
         return given.lstrip("@")
-    require(settings, "telegram_bot_token")
-    assert settings.telegram_bot_token is not None
-    bot = Bot(
-        settings.telegram_bot_token.get_secret_value(),
-        base_url=settings.telegram_api_base_url,
-        base_file_url=settings.base_file_url,
-    )
-    async with bot:
-        return bot.username
+    if (kept := remembered_username(settings)) is not None:
+        return kept
+    if settings.telegram_bot_token is None:
+        raise SettingsError(
+            "the bot's username is not known yet: pass --bot-username (the bot's @username), "
+            "or set TELEGRAM_BOT_TOKEN so it can be asked of Telegram"
+        )
+    try:
+        username = await fetch_username(settings)
+    except TelegramUnreachable as exc:
+        raise TelegramUnreachable(
+            f"{exc}; pass --bot-username to make the link without it"
+        ) from None
+    remember_username(settings, username)
+    return username
+
+
+def describe_duration(span: timedelta) -> str:
+    """ "3 days", "36 hours", "30 minutes": the largest unit that fits exactly."""
+    minutes = int(span.total_seconds()) // 60
+    for unit, size in (("day", 24 * 60), ("hour", 60), ("minute", 1)):
+        if minutes % size == 0:
+            count = minutes // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 async def invite(storage: Storage, spec: InviteSpec, username: str) -> str:
     token = await create_invite(storage, spec, actor=CLI_ACTOR)
+    valid = describe_duration(spec.expires_in)
     return (
-        f"Invite for {spec.display_name} ({spec.role}), valid for {spec.expires_in}.\n"
+        f"Invite for {spec.display_name} ({spec.role}), valid for {valid}.\n"
         f"Send this link privately; it works once:\n{invite_link(username, token)}\n"
         f"token: {token}"
     )

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import admin_cli
+from bot.account import TelegramUnreachable
 from bot.console import console_actor, run_console, stdin_ask
 from bot.runner import make_storage, run
-from bot.settings import Settings, SettingsError, load_settings, require
+from bot.settings import Settings, SettingsError, load_settings
 from conversations.access import ROLES
 from conversations.assistant import Assistant
 from conversations.enrolment import InviteError, InviteSpec
@@ -41,7 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     _scope_arguments(invite)
     invite.add_argument("--name", help="the person's name as colleagues will see it")
     invite.add_argument("--expires", default="72h", help="e.g. 30m, 72h, 7d (default 72h)")
-    invite.add_argument("--bot-username", help="skip asking Telegram for the bot's username")
+    invite.add_argument(
+        "--bot-username", help="the bot's @username, if `oocps run` has not learnt it here"
+    )
 
     users = sub.add_parser("users", help="list or revoke users")
     users_sub = users.add_subparsers(dest="users_command", required=True)
@@ -96,7 +99,6 @@ async def _db_current(settings: Settings) -> str:
 
 async def _with_storage(settings: Settings, args: argparse.Namespace) -> int:
     """Commands that work on the database: it is upgraded first, as `make run` would."""
-    require(settings, "encryption_key")
     storage = make_storage(settings)
     try:
         await migrate.upgrade(storage.db.engine)
@@ -136,6 +138,15 @@ def _default_name(args: argparse.Namespace) -> str:
     return f"{args.role} ({scope})" if scope else args.role
 
 
+# The settings each command cannot do without, checked with the rest at load.
+_NEEDS = {
+    "run": ("telegram_bot_token", "encryption_key"),
+    "invite": ("encryption_key",),
+    "users": ("encryption_key",),
+    "console": ("encryption_key",),
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -152,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.output.write_text(review_markdown(), encoding="utf-8")
             print(f"wrote {args.output}")
             return 0
-        settings = load_settings()
+        settings = load_settings(*_NEEDS.get(args.command, ()))
         if args.command == "db":
             action = _db_upgrade if args.db_command == "upgrade" else _db_current
             print(asyncio.run(action(settings)))
@@ -160,11 +171,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("invite", "users", "console"):
             return asyncio.run(_with_storage(settings, args))
         if args.command == "run":
-            require(settings, "telegram_bot_token", "encryption_key")
             return run(settings)
     except SettingsError as exc:
         print(f"oocps: {exc}", file=sys.stderr)
         return 2
+    except TelegramUnreachable as exc:
+        print(f"oocps: {exc}.", file=sys.stderr)
+        return 1
     return 1
 
 

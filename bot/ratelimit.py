@@ -3,7 +3,9 @@
 PTB's own AIORateLimiter throttles only group chats per chat; every chat here is private, so this
 one limits each chat too. Retries: 429 waits `retry_after` (every call pauses, as Telegram asks);
 5xx and refused connections back off and try again. A timeout is NOT retried: the request may
-have reached Telegram, and a second try could deliver the message twice.
+have reached Telegram, and a second try could deliver the message twice. A refusal (any 4xx:
+"message is not modified", "query is too old", blocked) is NOT retried: it would only fail again,
+and the chat would wait for nothing.
 """
 
 from __future__ import annotations
@@ -11,15 +13,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import Callable, Coroutine
+from http import HTTPStatus
 from typing import Any
 
 from aiolimiter import AsyncLimiter
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
 JSON = bool | dict[str, Any] | list[dict[str, Any]]
+# PTB raises a 4xx other than 400/401/403/404/409/429 as a plain NetworkError whose message is
+# Telegram's description, or else the status's phrase and code: "Request Entity Too Large (413)".
+_CLIENT_PHRASES = frozenset(s.phrase.lower() for s in HTTPStatus if 400 <= s.value < 500)
+_CLIENT_CODE = re.compile(r"\(4\d\d\)")
+
+
+def is_refusal(exc: NetworkError) -> bool:
+    """Telegram answered 4xx: the same request would be refused again."""
+    if isinstance(exc, BadRequest):  # PTB makes it a NetworkError
+        return True
+    message = exc.message.lower()
+    return message.split(" (", 1)[0] in _CLIENT_PHRASES or bool(_CLIENT_CODE.search(message))
 
 
 class TelegramRateLimiter(BaseRateLimiter[int]):
@@ -88,10 +104,12 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                     self._open.set()
             except TimedOut:
                 raise
-            except NetworkError:
-                if attempt == retries:
+            except NetworkError as exc:
+                if attempt == retries or is_refusal(exc):
                     raise
                 delay = self._backoff * 2**attempt
-                log.warning("server error on %s: retry %d in %.1f s", endpoint, attempt + 1, delay)
+                # A transport failure (DNS, refused) carries its cause; an HTTP 5xx does not.
+                what = "no connection" if exc.__cause__ is not None else "server error"
+                log.warning("%s on %s: retry %d in %.1f s", what, endpoint, attempt + 1, delay)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover

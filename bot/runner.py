@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 
 from telegram import Update
 
+from bot.account import fetch_username, remember_username
 from bot.app import BotApp, build_application
 from bot.clock import SystemClock
 from bot.logs import configure
@@ -35,6 +36,9 @@ async def _upgrade(storage: Storage) -> None:
 
 def run(settings: Settings) -> int:
     configure(settings.log_level)
+    # Telegram asked once, first: no network is one clear line (TelegramUnreachable), not PTB's
+    # bootstrap retries and tracebacks. The username is kept for `oocps invite`.
+    remember_username(settings, asyncio.run(fetch_username(settings)))
     storage = make_storage(settings)
     asyncio.run(_upgrade(storage))
     serve(build_application(settings, storage), settings)

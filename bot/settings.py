@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535, alias="WEBHOOK_PORT")
     screening_idle_hours: float = Field(default=12, gt=0, alias="OOCPS_SCREENING_IDLE_HOURS")
     log_level: str = Field(default="INFO", alias="OOCPS_LOG_LEVEL")
+    state_dir: str | None = Field(default=None, alias="OOCPS_STATE_DIR")
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -87,6 +88,13 @@ class Settings(BaseSettings):
             return value
         return None
 
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+        return value.upper()
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -98,26 +106,50 @@ class Settings(BaseSettings):
 
 
 class SettingsError(Exception):
-    """Settings cannot be used; the message is one line that names the variable."""
+    """Settings cannot be used; the message is one line that names every variable at fault."""
 
 
-def load_settings(**overrides: object) -> Settings:
+_BY_ALIAS = {field.alias or name.upper(): field for name, field in Settings.model_fields.items()}
+
+
+def load_settings(*required: str, **overrides: object) -> Settings:
+    """The settings, or one SettingsError naming every invalid value and every missing one of
+    `required` (field names), so a first run is put right in one go."""
+    problems: list[str] = []
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = first["loc"][0] if first["loc"] else "settings"
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise SettingsError(f"{loc} {message}.") from None
+        problems = [_problem(error["loc"], error["msg"]) for error in exc.errors()]
+        # The invalid ones at their defaults, to see which required ones are missing as well.
+        bad = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+        reset = {alias: _BY_ALIAS[alias].default for alias in bad if alias in _BY_ALIAS}
+        settings = Settings(**{**overrides, **reset})
+    return _checked(settings, required, problems)
 
 
 def require(settings: Settings, *names: str) -> None:
-    """Stop with one clear sentence when a setting a command needs is missing."""
-    for name in names:
-        field = Settings.model_fields[name]
-        if getattr(settings, name) is None:
-            alias = field.alias or name.upper()
-            hint = " (make one with `.venv/bin/oocps keygen`)" if name == "encryption_key" else ""
-            raise SettingsError(
-                f"{alias} is not set: put it in .env (copy .env.example to start){hint}."
-            )
+    """Stop with one clear sentence when settings a command needs are missing."""
+    _checked(settings, names, [])
+
+
+def _problem(loc: tuple[int | str, ...], msg: str) -> str:
+    name = loc[0] if loc else "settings"
+    return f"{name} {str(msg).removeprefix('Value error, ')}"
+
+
+def _checked(settings: Settings, required: tuple[str, ...], problems: list[str]) -> Settings:
+    missing = [name for name in required if getattr(settings, name) is None]
+    if missing:
+        aliases = [Settings.model_fields[name].alias or name.upper() for name in missing]
+        hint = "; make the key with `.venv/bin/oocps keygen`" if "encryption_key" in missing else ""
+        names, verb, pronoun = (
+            (aliases[0], "is", "it")
+            if len(aliases) == 1
+            else (", ".join(aliases[:-1]) + " and " + aliases[-1], "are", "them")
+        )
+        problems.append(
+            f"{names} {verb} not set: put {pronoun} in .env (copy .env.example to start{hint})"
+        )
+    if problems:
+        raise SettingsError("; ".join(problems) + ".")
+    return settings

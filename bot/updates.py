@@ -16,22 +16,36 @@ from telegram.ext import BaseUpdateProcessor
 CONCURRENT = 16  # people served at once; more only queue on the database
 
 
+class _Chat:
+    """One chat's turn: a FIFO lock, and how many of its updates hold it or wait for it."""
+
+    __slots__ = ("lock", "users")
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.users = 0
+
+
 class PerChatInOrder(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = CONCURRENT) -> None:
         super().__init__(max_concurrent_updates)
-        self._queues: dict[int, asyncio.Lock] = {}
+        self._queues: dict[int, _Chat] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_of(update)
         if key is None:
             await coroutine
             return
-        lock = self._queues.setdefault(key, asyncio.Lock())
+        chat = self._queues.setdefault(key, _Chat())
+        chat.users += 1
         try:
-            async with lock:  # FIFO: waiters are woken in the order they arrived
+            async with chat.lock:  # FIFO: waiters are woken in the order they arrived
                 await coroutine
         finally:
-            if not lock.locked() and self._queues.get(key) is lock:
+            # Dropped only when no update of the chat waits: a woken waiter does not hold the
+            # lock yet, so `locked()` alone would let a later arrival start a second lock.
+            chat.users -= 1
+            if chat.users == 0:
                 del self._queues[key]
 
     async def initialize(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -347,3 +348,62 @@ async def test_one_persons_updates_in_order_while_another_person_is_not_kept_wai
         assert finished == ["9302:help", "9301:whoami", "9301:help"]
         await asyncio.sleep(0.1)
         assert app.update_processor._queues == {}  # nothing kept per chat once it is quiet
+
+
+async def test_a_persons_queued_messages_never_run_side_by_side_however_many_wait(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    user = api.user(9303, "Ffion")
+    async with running_bot(storage, api) as app:
+        await enrol(storage, user, "worker")
+        assistant = app.bot_data["deps"].assistant
+        real = assistant.text
+        started: list[str] = []
+        running: list[str] = []
+        overlaps: list[tuple[str, ...]] = []
+
+        two_began, four_ended = threading.Event(), threading.Event()  # the bot has its thread
+
+        async def slow_probe(who: object, text: str) -> object:
+            started.append(text)
+            running.append(text)
+            if len(running) > 1:
+                overlaps.append(tuple(running))
+            if text == "two":
+                two_began.set()
+            await asyncio.sleep(0.4)  # stands in for a slow database or network
+            try:
+                return await real(who, text)
+            finally:
+                running.remove(text)
+                if text == "four":
+                    four_ended.set()
+
+        assistant.text = slow_probe
+        for text in ("one", "two", "three"):
+            await user.send(text)
+        assert await asyncio.to_thread(two_began.wait, 5)  # "one" is done, "two" just begun
+        await user.send("four")  # arrives while "three" still waits its turn
+        assert await asyncio.to_thread(four_ended.wait, 10)
+        assert overlaps == []
+        assert started == ["one", "two", "three", "four"]
+        unexpected = t("en", "text.not_expected")
+        await user.wait_until(lambda u: [m.text for m in u.messages].count(unexpected) == 4)
+        await asyncio.sleep(0.1)
+        assert app.update_processor._queues == {}  # nothing kept per chat once it is quiet
+
+
+async def test_two_instances_polling_get_one_clear_warning_each_not_an_incident_per_poll(
+    storage: Storage, api: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    def conflicts() -> int:
+        return sum(1 for call in api.calls_to("getUpdates") if call.status == 409)
+
+    with caplog.at_level(logging.WARNING):
+        async with running_bot(storage, api), running_bot(storage, api):
+            await api.wait_until(lambda: conflicts() >= 6, timeout=20)
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not [line for line in lines if "incident" in line]
+    warnings = [line for line in lines if "webhook mode" in line]
+    assert 1 <= len(warnings) <= 2  # one for each instance, however often Telegram says 409
+    assert "another instance" in warnings[0] and "WEBHOOK_URL" in warnings[0]

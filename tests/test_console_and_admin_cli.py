@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.admin_cli import list_users, parse_duration, revoke
+from bot.account import remember_username, remembered_username
+from bot.admin_cli import describe_duration, list_users, parse_duration, revoke
 from bot.cli import main
 from bot.console import console_actor, run_console
+from bot.settings import load_settings
 from conversations.assistant import Assistant
 from conversations.enrolment import InviteError, InviteSpec, create_invite
 from conversations.i18n import t
@@ -18,6 +23,10 @@ from storage.uow import Storage
 from tests import screening_script as script
 from tests.assistant_script import drive, enrol
 from tests.conftest import TEST_KEY
+from tests.fakeapi import FakeBotApi
+from tests.harness import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Terminal:
@@ -122,6 +131,7 @@ def test_the_invite_command_prints_a_single_use_link(
     assert link == f"https://t.me/oocps_bot?start={token}"
     assert 1 <= len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()
     assert f"token: {token}" in out
+    assert "valid for 3 days.\n" in out  # the default, 72h
     assert main(["invite", "--role", "worker", "--bot-username", "b"]) == 2
     assert "at least one LA" in capsys.readouterr().err
     assert main(["users", "list"]) == 0
@@ -175,3 +185,76 @@ async def test_buttons_stay_pressable_by_number_after_a_hint(storage: Storage) -
     await run_console(Assistant(storage, "oocps_bot"), actor, term.ask, term.say)
     assert t("en", "dialogue.use_buttons") in term.shown
     assert t("en", "invite.ask_force") in term.shown  # "1" pressed the first role: police
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [("72h", "3 days"), ("1d", "1 day"), ("36h", "36 hours"), ("1h", "1 hour"),
+     ("30m", "30 minutes"), ("90m", "90 minutes")],
+)  # fmt: skip
+def test_an_invite_says_how_long_it_is_valid_in_plain_words(given: str, shown: str) -> None:
+    assert describe_duration(parse_duration(given)) == shown
+
+
+@pytest.fixture
+def admin_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, str]:
+    """An administrator's shell: the bot's settings, and no network to Telegram."""
+    for name in [n for n in os.environ if n.startswith(("TELEGRAM_", "OOCPS_", "DATABASE_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        "OOCPS_ENCRYPTION_KEY": TEST_KEY,
+        "TELEGRAM_BOT_TOKEN": "4242:TEST-token",
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{free_port()}/bot",  # nothing listens
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
+
+
+async def test_invite_without_network_uses_the_username_the_bot_learnt_when_it_last_ran(
+    admin_env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with FakeBotApi(token="4242:TEST-token", bot_username="oocps_cardiff_bot") as api:
+        env = {**os.environ, **admin_env, "TELEGRAM_API_BASE_URL": api.base_url}
+        bot = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run",
+            cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT)},
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            await api.wait_until(lambda: bool(api.calls_to("getUpdates")), timeout=30)
+        finally:
+            bot.send_signal(signal.SIGINT)
+            assert await asyncio.wait_for(bot.wait(), 20) == 0
+    # Telegram is out of reach now, as it is from an administrator's laptop without network.
+    assert await asyncio.to_thread(main, ["invite", "--role", "admin", "--name", "Ann"]) == 0
+    out = capsys.readouterr().out
+    assert "Invite for Ann (admin), valid for 3 days." in out
+    assert "https://t.me/oocps_cardiff_bot?start=" in out
+
+
+async def test_invite_without_network_or_a_known_username_says_to_pass_it(
+    admin_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await asyncio.to_thread(main, ["invite", "--role", "admin", "--name", "Ann"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("oocps: Telegram cannot be reached (http://127.0.0.1:")
+    assert captured.err.rstrip().endswith("pass --bot-username to make the link without it.")
+    assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
+
+
+def test_a_username_kept_for_another_bot_is_not_used_for_this_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    monkeypatch.delenv("OOCPS_STATE_DIR", raising=False)
+    where = {"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}"}
+    remember_username(load_settings(TELEGRAM_BOT_TOKEN="4242:TEST-token", **where), "old_bot")
+    assert (tmp_path / "oocps-bot-username.json").exists()  # beside the database
+    assert remembered_username(load_settings(TELEGRAM_BOT_TOKEN="4242:new-token", **where)) == (
+        "old_bot"  # a new token for the same bot
+    )
+    assert remembered_username(load_settings(TELEGRAM_BOT_TOKEN="5151:OTHER", **where)) is None

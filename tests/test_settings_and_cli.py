@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError, load_settings, require
 from storage import migrate
 from tests.conftest import TEST_KEY
+from tests.harness import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +58,7 @@ def test_settings_are_read_from_a_dot_env_file(tmp_path: Path) -> None:
         ("OOCPS_ENCRYPTION_KEY", "short", "OOCPS_ENCRYPTION_KEY each key must be 32"),
         ("WEBHOOK_URL", "ftp://x", "WEBHOOK_URL must start with http"),
         ("WEBHOOK_PORT", "99999", "WEBHOOK_PORT"),
+        ("OOCPS_LOG_LEVEL", "LOUD", "OOCPS_LOG_LEVEL must be one of DEBUG, INFO"),
     ],
 )
 def test_an_invalid_value_names_the_variable_and_what_is_wrong(
@@ -68,7 +71,9 @@ def test_an_invalid_value_names_the_variable_and_what_is_wrong(
     assert "\n" not in str(err.value)
 
 
-def test_run_without_a_token_stops_with_one_sentence_and_exit_code_2(tmp_path: Path) -> None:
+def test_the_first_run_names_every_missing_setting_at_once_with_exit_code_2(
+    tmp_path: Path,
+) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "OOCPS_"))}
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "run"],
@@ -78,9 +83,35 @@ def test_run_without_a_token_stops_with_one_sentence_and_exit_code_2(tmp_path: P
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.strip() == (
-        "oocps: TELEGRAM_BOT_TOKEN is not set: put it in .env (copy .env.example to start)."
+        "oocps: TELEGRAM_BOT_TOKEN and OOCPS_ENCRYPTION_KEY are not set: put them in .env"
+        " (copy .env.example to start; make the key with `.venv/bin/oocps keygen`)."
     )
     assert "Traceback" not in done.stderr
+
+
+def test_one_missing_setting_is_named_alone(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OOCPS_ENCRYPTION_KEY", TEST_KEY)
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "oocps: TELEGRAM_BOT_TOKEN is not set: put it in .env (copy .env.example to start)."
+    )
+
+
+def test_invalid_and_missing_settings_are_all_named_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OOCPS_TIMEZONE", "Mars/Olympus")
+    monkeypatch.setenv("WEBHOOK_PORT", "99999")
+    monkeypatch.setenv("OOCPS_ENCRYPTION_KEY", TEST_KEY)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("oocps: OOCPS_TIMEZONE is not an IANA time zone")
+    assert "; WEBHOOK_PORT " in err
+    assert "; TELEGRAM_BOT_TOKEN is not set" in err
+    assert "OOCPS_ENCRYPTION_KEY" not in err  # it is set and valid
+    assert "\n" not in err
 
 
 def test_an_invalid_setting_stops_the_cli_with_exit_code_2(
@@ -108,3 +139,34 @@ def test_keygen_prints_a_usable_key(capsys: pytest.CaptureFixture[str]) -> None:
     key = capsys.readouterr().out.strip()
     assert load_settings(OOCPS_ENCRYPTION_KEY=key).encryption_key is not None
     assert load_settings(OOCPS_ENCRYPTION_KEY=f"{key},{TEST_KEY}").encryption_key is not None
+
+
+def test_run_without_network_says_in_one_line_that_telegram_cannot_be_reached(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "OOCPS_"))}
+    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    env |= {
+        "TELEGRAM_BOT_TOKEN": "4242:TEST-token",
+        "TELEGRAM_API_BASE_URL": f"{closed}/bot",
+        "OOCPS_ENCRYPTION_KEY": TEST_KEY,
+        "PYTHONPATH": str(ROOT),
+    }
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert time.monotonic() - started < 15  # no retries before saying so
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith(f"oocps: Telegram cannot be reached ({closed}): ")
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "TEST-token" not in done.stderr
+
+
+def test_a_command_that_needs_settings_names_all_it_lacks() -> None:
+    with pytest.raises(SettingsError) as err:
+        require(load_settings(), "telegram_bot_token", "encryption_key")
+    assert str(err.value).startswith("TELEGRAM_BOT_TOKEN and OOCPS_ENCRYPTION_KEY are not set")
+    require(load_settings(OOCPS_ENCRYPTION_KEY=TEST_KEY), "encryption_key")  # nothing lacking
