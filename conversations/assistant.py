@@ -146,5 +146,5 @@ class Assistant:
                 return Outcome([Reply(t(actor.language, "text.unsupported"))])
             return await registry.text(self._turn(uow, actor), text)
 
-    def _turn(self, uow: UnitOfWork, actor: Actor) -> registry.Turn:
-        return registry.Turn(uow, actor, self.bot_username)
+    def _turn(self, uow: UnitOfWork, actor: Actor) -> registry.Request:
+        return registry.Request(uow, actor, self.bot_username)

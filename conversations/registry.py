@@ -25,7 +25,7 @@ from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
-class Turn:
+class Request:
     """One user action being handled: its unit of work and who it is for."""
 
     uow: UnitOfWork
@@ -37,10 +37,10 @@ class Turn:
         return self.actor.language
 
 
-CommandRun = Callable[[Turn, str], Awaitable[Outcome]]
-ActionRun = Callable[[Turn, Mapping[str, Any]], Awaitable[Outcome]]
-StepButton = Callable[[Turn, DialogueState, str, dict[str, Any]], Awaitable[Outcome]]
-StepText = Callable[[Turn, DialogueState, str], Awaitable[Outcome]]
+CommandRun = Callable[[Request, str], Awaitable[Outcome]]
+ActionRun = Callable[[Request, Mapping[str, Any]], Awaitable[Outcome]]
+StepButton = Callable[[Request, DialogueState, str, dict[str, Any]], Awaitable[Outcome]]
+StepText = Callable[[Request, DialogueState, str], Awaitable[Outcome]]
 Discard = Callable[[UnitOfWork, DialogueState, str, str], Awaitable[None]]
 
 
@@ -81,32 +81,32 @@ async def _discard_screening(
 
 # Commands: what each one does. Who may use which is ROLE_COMMANDS (conversations/access.py),
 # which also gives each role's menu order.
-async def _help(turn: Turn, _args: str) -> Outcome:
-    return _one(account.help_reply(turn.actor))
+async def _help(request: Request, _args: str) -> Outcome:
+    return _one(account.help_reply(request.actor))
 
 
-async def _whoami(turn: Turn, _args: str) -> Outcome:
-    return _one(await account.whoami(turn.uow, turn.actor))
+async def _whoami(request: Request, _args: str) -> Outcome:
+    return _one(await account.whoami(request.uow, request.actor))
 
 
-async def _language(turn: Turn, _args: str) -> Outcome:
-    return _one(account.choose_language(turn.uow, turn.actor))
+async def _language(request: Request, _args: str) -> Outcome:
+    return _one(account.choose_language(request.uow, request.actor))
 
 
-async def _cancel(turn: Turn, _args: str) -> Outcome:
-    return _one(await account.cancel(turn.uow, turn.actor))
+async def _cancel(request: Request, _args: str) -> Outcome:
+    return _one(await account.cancel(request.uow, request.actor))
 
 
-async def _invite(turn: Turn, _args: str) -> Outcome:
-    return _one(await invite_dialogue.begin(turn.uow, turn.actor))
+async def _invite(request: Request, _args: str) -> Outcome:
+    return _one(await invite_dialogue.begin(request.uow, request.actor))
 
 
-async def _users(turn: Turn, _args: str) -> Outcome:
-    return _one(await account.users(turn.uow, turn.actor))
+async def _users(request: Request, _args: str) -> Outcome:
+    return _one(await account.users(request.uow, request.actor))
 
 
-async def _screen(turn: Turn, _args: str) -> Outcome:
-    return await screening.begin(turn.uow, turn.actor)
+async def _screen(request: Request, _args: str) -> Outcome:
+    return await screening.begin(request.uow, request.actor)
 
 
 COMMANDS: Mapping[str, CommandRun] = {
@@ -121,31 +121,31 @@ COMMANDS: Mapping[str, CommandRun] = {
 
 
 # Buttons that stand alone.
-async def _set_language(turn: Turn, payload: Mapping[str, Any]) -> Outcome:
-    return await account.set_language(turn.uow, turn.actor, str(payload["language"]))
+async def _set_language(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return await account.set_language(request.uow, request.actor, str(payload["language"]))
 
 
-async def _cancel_confirm(turn: Turn, _payload: Mapping[str, Any]) -> Outcome:
-    dialogue = await turn.uow.dialogues.current(turn.actor.user_id)
+async def _cancel_confirm(request: Request, _payload: Mapping[str, Any]) -> Outcome:
+    dialogue = await request.uow.dialogues.current(request.actor.user_id)
     if dialogue is not None:
-        await discard(turn.uow, dialogue, actor=turn.actor.audit_name, reason="cancelled")
-    return _one(Reply(t(turn.language, "cancel.done"), edit=True))
+        await discard(request.uow, dialogue, actor=request.actor.audit_name, reason="cancelled")
+    return _one(Reply(t(request.language, "cancel.done"), edit=True))
 
 
-async def _cancel_keep(turn: Turn, _payload: Mapping[str, Any]) -> Outcome:
-    return _one(Reply(t(turn.language, "cancel.kept"), edit=True))
+async def _cancel_keep(request: Request, _payload: Mapping[str, Any]) -> Outcome:
+    return _one(Reply(t(request.language, "cancel.kept"), edit=True))
 
 
-async def _accept(turn: Turn, payload: Mapping[str, Any]) -> Outcome:
-    return _one(await submit.accept(turn.uow, turn.actor, int(payload["referral_id"])))
+async def _accept(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return _one(await submit.accept(request.uow, request.actor, int(payload["referral_id"])))
 
 
-async def _take(turn: Turn, payload: Mapping[str, Any]) -> Outcome:
-    return await handover.take(turn.uow, turn.actor, int(payload["referral_id"]))
+async def _take(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return await handover.take(request.uow, request.actor, int(payload["referral_id"]))
 
 
-async def _details(turn: Turn, payload: Mapping[str, Any]) -> Outcome:
-    return _one(await submit.details(turn.uow, turn.actor, int(payload["referral_id"])))
+async def _details(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return _one(await submit.details(request.uow, request.actor, int(payload["referral_id"])))
 
 
 EVERYONE = ROLES
@@ -161,26 +161,26 @@ ACTIONS: Mapping[str, Action] = {
 
 # Dialogues.
 async def _screening_button(
-    turn: Turn, dialogue: DialogueState, action: str, payload: dict[str, Any]
+    request: Request, dialogue: DialogueState, action: str, payload: dict[str, Any]
 ) -> Outcome:
-    return await screening.on_button(turn.uow, turn.actor, dialogue, action, payload)
+    return await screening.on_button(request.uow, request.actor, dialogue, action, payload)
 
 
-async def _screening_text(turn: Turn, dialogue: DialogueState, text: str) -> Outcome:
-    return await screening.on_text(turn.uow, turn.actor, dialogue, text)
+async def _screening_text(request: Request, dialogue: DialogueState, text: str) -> Outcome:
+    return await screening.on_text(request.uow, request.actor, dialogue, text)
 
 
 async def _invite_button(
-    turn: Turn, dialogue: DialogueState, action: str, payload: dict[str, Any]
+    request: Request, dialogue: DialogueState, action: str, payload: dict[str, Any]
 ) -> Outcome:
     reply = await invite_dialogue.on_button(
-        turn.uow, turn.actor, dialogue, action, payload, bot_username=turn.bot_username
+        request.uow, request.actor, dialogue, action, payload, bot_username=request.bot_username
     )
     return _one(reply)
 
 
-async def _invite_text(turn: Turn, dialogue: DialogueState, text: str) -> Outcome:
-    return _one(await invite_dialogue.on_text(turn.uow, turn.actor, dialogue, text))
+async def _invite_text(request: Request, dialogue: DialogueState, text: str) -> Outcome:
+    return _one(await invite_dialogue.on_text(request.uow, request.actor, dialogue, text))
 
 
 DIALOGUES: Mapping[str, DialogueKind] = {
@@ -193,42 +193,42 @@ DIALOGUES: Mapping[str, DialogueKind] = {
 }  # fmt: skip
 
 
-def stale(turn: Turn) -> Outcome:
+def stale(request: Request) -> Outcome:
     """The one answer to a button that is unknown, old, someone else's or not for this user."""
-    return _one(Reply(t(turn.language, "button.stale")))
+    return _one(Reply(t(request.language, "button.stale")))
 
 
-async def run_command(turn: Turn, name: str, args: str) -> Outcome:
+async def run_command(request: Request, name: str, args: str) -> Outcome:
     run = COMMANDS.get(name)
-    if run is None or not turn.actor.may(name):
-        return _one(Reply(t(turn.language, "command.unknown")))
-    return await run(turn, args)
+    if run is None or not request.actor.may(name):
+        return _one(Reply(t(request.language, "command.unknown")))
+    return await run(request, args)
 
 
-async def press(turn: Turn, action: str, payload: dict[str, Any]) -> Outcome:
+async def press(request: Request, action: str, payload: dict[str, Any]) -> Outcome:
     """A button whose token resolved for this user: run it if their role (and the dialogue
     they are in, for a dialogue's button) still allows it."""
     standalone = ACTIONS.get(action)
     if standalone is not None:
-        if turn.actor.role not in standalone.roles:
-            return stale(turn)
-        return await standalone.run(turn, payload)
-    dialogue = await turn.uow.dialogues.current(turn.actor.user_id)
+        if request.actor.role not in standalone.roles:
+            return stale(request)
+        return await standalone.run(request, payload)
+    dialogue = await request.uow.dialogues.current(request.actor.user_id)
     kind = DIALOGUES.get(action.split(".")[0])
     if kind is None or dialogue is None or dialogue.kind != kind.kind:
-        return stale(turn)
-    if not turn.actor.may(kind.command):
-        return stale(turn)
-    return await kind.on_button(turn, dialogue, action, payload)
+        return stale(request)
+    if not request.actor.may(kind.command):
+        return stale(request)
+    return await kind.on_button(request, dialogue, action, payload)
 
 
-async def text(turn: Turn, typed: str) -> Outcome:
+async def text(request: Request, typed: str) -> Outcome:
     """Typed text goes to the dialogue the user is in, if their role may carry it on."""
-    dialogue = await turn.uow.dialogues.current(turn.actor.user_id)
+    dialogue = await request.uow.dialogues.current(request.actor.user_id)
     kind = DIALOGUES.get(dialogue.kind) if dialogue is not None else None
-    if dialogue is None or kind is None or not turn.actor.may(kind.command):
-        return _one(Reply(t(turn.language, "text.not_expected")))
-    return await kind.on_text(turn, dialogue, typed)
+    if dialogue is None or kind is None or not request.actor.may(kind.command):
+        return _one(Reply(t(request.language, "text.not_expected")))
+    return await kind.on_text(request, dialogue, typed)
 
 
 async def discard(uow: UnitOfWork, dialogue: DialogueState, *, actor: str, reason: str) -> None:
