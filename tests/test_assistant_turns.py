@@ -12,6 +12,7 @@ from conversations.access import Actor
 from conversations.assistant import Assistant, Delivery
 from conversations.enrolment import InviteSpec, create_invite
 from conversations.i18n import both, t
+from conversations.reply import Outcome
 from conversations.screening import service
 from storage.models import ProcessedUpdate, ScreeningAnswer
 from storage.uow import Storage
@@ -41,12 +42,35 @@ async def test_a_delivery_is_acted_on_once(storage: Storage) -> None:
     assistant, _ = await enrolled(storage)
     first = await assistant.command(Delivery(100, SERGEANT), "screen")
     assert first is not None
+    await assistant.replied(100)  # as the bot does once Telegram took the reply
     press = Delivery(101, SERGEANT)
-    assert await assistant.press(press, first_button(first)) is not None
+    answered = await assistant.press(press, first_button(first))
+    assert answered is not None
+    await assistant.replied(101)
     assert await rows(storage, ScreeningAnswer) == 1
     assert await assistant.press(press, first_button(first)) is None  # delivered again
     assert await assistant.text(Delivery(100, SERGEANT), "/screen") is None
     assert await rows(storage, ScreeningAnswer) == 1
+
+
+async def test_a_delivery_whose_reply_was_never_sent_gets_that_reply_again_and_only_once(
+    storage: Storage,
+) -> None:
+    assistant, _ = await enrolled(storage)
+    first = await assistant.command(Delivery(100, SERGEANT), "screen")
+    assert first is not None
+    press = Delivery(101, SERGEANT)
+    answered = await assistant.press(press, first_button(first))
+    assert answered is not None
+    # The bot stopped before sending it; Telegram delivers the press again.
+    again = await assistant.press(press, first_button(first))
+    assert again == Outcome(answered.replies, answered.menu)  # the same words, the same buttons
+    assert await rows(storage, ScreeningAnswer) == 1  # not acted on twice
+    await assistant.replied(101)
+    assert await assistant.press(press, first_button(first)) is None
+    # The kept reply's buttons are the ones committed with the work: they work.
+    assert await assistant.press(Delivery(102, SERGEANT), first_button(again)) is not None
+    assert await rows(storage, ScreeningAnswer) == 2
 
 
 async def test_work_that_fails_leaves_the_update_unclaimed_and_nothing_half_done(
