@@ -15,6 +15,7 @@ from conversations.i18n import both, t
 from conversations.reply import Outcome
 from conversations.screening import service
 from storage.models import ProcessedUpdate, ScreeningAnswer
+from storage.people import PeopleRepository
 from storage.uow import Storage
 
 SERGEANT = 5
@@ -202,3 +203,25 @@ async def test_a_strangers_update_is_claimed_too_and_answered_once(storage: Stor
     async with storage.unit_of_work() as uow:
         assert await uow.admit(401, 999) == (True, None)
         assert await uow.admit(401, 999) == (False, None)  # the same unit of work, again
+
+
+async def test_a_start_whose_enrolment_fails_is_claimed_by_nobody_and_enrols_when_sent_again(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assistant = Assistant(storage, "bot")
+    token = await create_invite(storage, InviteSpec("police", "Sgt", "gwent"), actor="t")
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the database went away mid-enrolment")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(PeopleRepository, "enrol", broken)
+        with pytest.raises(RuntimeError):
+            await assistant.start(SERGEANT, token, "en", update_id=300)
+    assert await rows(storage, ProcessedUpdate) == 0  # Telegram may send it again...
+    assert await assistant.identify(SERGEANT) is None
+    welcome = await assistant.start(SERGEANT, token, "en", update_id=300)  # ...and it enrols
+    assert welcome is not None and welcome.replies[0].text.startswith("Welcome, Sgt.")
+    assert await assistant.identify(SERGEANT) is not None
+    await assistant.replied(300)
+    assert await assistant.start(SERGEANT, token, "en", update_id=300) is None  # then once only
