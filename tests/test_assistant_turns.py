@@ -8,12 +8,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.admin_cli import revoke
 from conversations.access import Actor
 from conversations.assistant import Assistant, Delivery
 from conversations.enrolment import InviteSpec, create_invite
 from conversations.i18n import both, t
 from conversations.reply import Outcome
 from conversations.screening import service
+from state_machine.clock import FixedClock
 from storage.models import ProcessedUpdate, ScreeningAnswer
 from storage.people import PeopleRepository
 from storage.uow import Storage
@@ -225,3 +227,27 @@ async def test_a_start_whose_enrolment_fails_is_claimed_by_nobody_and_enrols_whe
     assert await assistant.identify(SERGEANT) is not None
     await assistant.replied(300)
     assert await assistant.start(SERGEANT, token, "en", update_id=300) is None  # then once only
+
+
+async def test_replies_kept_and_never_sent_are_owed_kept_encrypted_and_only_to_the_enrolled(
+    storage: Storage, clock: FixedClock
+) -> None:
+    assistant, _ = await enrolled(storage)
+    token = await create_invite(storage, InviteSpec("police", "Cai", "gwent"), actor="t")
+    await assistant.start(SERGEANT + 1, token, "en")
+    for update_id, telegram_id in ((400, SERGEANT), (401, SERGEANT + 1)):
+        await assistant.command(Delivery(update_id, telegram_id), "whoami")  # never sent
+    await revoke(storage, str(SERGEANT + 1))
+    async with storage.unit_of_work() as uow:
+        kept = list(await uow.session.scalars(select(ProcessedUpdate.reply)))
+    assert len(kept) == 2 and all(b"Sgt" not in value and b"Name" not in value for value in kept)
+
+    assert await assistant.replies_owed(clock.now()) == []  # claimed now: may be on its way
+    clock.advance(seconds=1)
+    (owed,) = await assistant.replies_owed(clock.now())  # not to the one revoked since
+    update_id, reply = owed
+    assert (update_id, reply.telegram_id) == (400, SERGEANT)
+    assert reply.outcome.replies[0].text.startswith("Name: Sgt")
+    await assistant.replied(400)
+    assert await assistant.replies_owed(clock.now()) == []
+    assert await assistant.command(Delivery(400, SERGEANT), "whoami") is None

@@ -4,6 +4,7 @@ own here, killed with SIGKILL by the fake Bot API at the moment the reply reache
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import shutil
 import signal
@@ -15,12 +16,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from conversations.assistant import Assistant
+from bot.jobs import sweep_job
+from conversations.assistant import Assistant, Delivery
 from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from state_machine.clock import FixedClock
 from storage.database import Database
-from storage.models import Notification, Referral
+from storage.models import Notification, ProcessedUpdate, Referral
 from storage.uow import Storage
 from tests import screening_script as script
 from tests.fakeapi import FakeBotApi, SimUser
@@ -51,6 +53,16 @@ async def count(storage: Storage, *where: object) -> int:
     async with storage.unit_of_work() as uow:
         statement = select(func.count()).select_from(Referral).where(*where)  # type: ignore[arg-type]
         return int(await uow.session.scalar(statement) or 0)
+
+
+async def all_replies_sent(storage: Storage) -> None:
+    async with asyncio.timeout(5):
+        while True:
+            async with storage.unit_of_work() as uow:
+                kept = select(func.count()).where(ProcessedUpdate.reply.is_not(None))
+                if not await uow.session.scalar(kept):
+                    return
+            await asyncio.sleep(0.01)
 
 
 async def at_the_review(
@@ -129,3 +141,21 @@ async def test_a_crash_between_two_offers_sends_only_the_second_again(
                     storage.cipher, storage.tz)  # fmt: skip
     (again,) = await Assistant(later, "bot").owed_again()  # what the sweeper would send
     assert again.notification_id == rows[1].id
+
+
+async def test_a_reply_left_by_an_instance_that_stopped_is_sent_by_the_sweeper(
+    storage: Storage, api: FakeBotApi, clock: FixedClock
+) -> None:
+    sergeant = api.user(630, "Sgt")
+    async with running_bot(storage, api) as app:
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
+        await all_replies_sent(storage)  # the welcome's mark follows it by a moment
+        # Another instance took this update, committed its work and stopped before sending.
+        other_instance = Assistant(storage, "bot")
+        await other_instance.command(Delivery(9_000, sergeant.id), "whoami")
+        clock.advance(minutes=3)
+        assert app.job_queue is not None
+        app.job_queue.run_once(sweep_job, when=0)
+        (told,) = await sergeant.wait_for_reply()
+        assert (told.text or "").startswith("Name: Sgt")
+    assert await other_instance.replies_owed(clock.now()) == []  # sent, and on record
