@@ -131,7 +131,8 @@ class Assistant:
         their update ids: the bot stopped between the commit and the send."""
         async with self.storage.unit_of_work() as uow:
             owed = []
-            for update_id, value in await uow.replies.unsent_before(claimed_before):
+            taken = await uow.replies.take_unsent(claimed_before, uow.clock.now())
+            for update_id, value in taken:
                 kept = Kept.from_json(value)
                 if await _still_enrolled(uow, kept.telegram_id):
                     owed.append((update_id, kept))

@@ -42,9 +42,12 @@ class ReplyStore:
         """Telegram took it: nothing more to send, and nothing personal left behind."""
         await execute(self._session, _SENT, {"uid": update_id})
 
-    async def unsent_before(self, claimed_before: datetime) -> list[tuple[int, dict[str, Any]]]:
+    async def take_unsent(
+        self, claimed_before: datetime, now: datetime
+    ) -> list[tuple[int, dict[str, Any]]]:
         """Every reply kept and not sent whose update was claimed before `claimed_before`,
-        oldest first; locked for this unit of work where the database can."""
+        oldest first, to send again. Their claim time becomes `now`, so that another instance
+        sweeping meanwhile leaves them to this one (and a crash now leaves them to the next)."""
         t = _TABLE.c
         statement = (
             select(t.update_id, t.reply)
@@ -52,5 +55,8 @@ class ReplyStore:
             .order_by(t.processed_at, t.update_id)
             .with_for_update(skip_locked=True)
         )
-        rows = await self._session.execute(statement)
+        rows = (await self._session.execute(statement)).all()
+        if rows:
+            taken = t.update_id.in_([uid for uid, _ in rows])
+            await self._session.execute(update(_TABLE).where(taken).values(processed_at=now))
         return [(uid, self._cipher.decrypt_json(token)) for uid, token in rows]

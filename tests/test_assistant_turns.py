@@ -248,6 +248,9 @@ async def test_replies_kept_and_never_sent_are_owed_kept_encrypted_and_only_to_t
     update_id, reply = owed
     assert (update_id, reply.telegram_id) == (400, SERGEANT)
     assert reply.outcome.replies[0].text.startswith("Name: Sgt")
+    assert await assistant.replies_owed(clock.now()) == []  # taken: another sweep leaves it
+    clock.advance(seconds=1)
+    assert [uid for uid, _ in await assistant.replies_owed(clock.now())] == [400]  # not sent
     await assistant.replied(400)
     assert await assistant.replies_owed(clock.now()) == []
     assert await assistant.command(Delivery(400, SERGEANT), "whoami") is None
