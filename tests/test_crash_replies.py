@@ -133,7 +133,7 @@ async def test_a_crash_between_two_offers_sends_only_the_second_again(
         await sergeant.press(SUBMIT)
         assert await bot.exited() == -signal.SIGKILL  # the first offer went, the second not
     finally:
-        bot.kill()
+        await bot.stop()
     async with storage.unit_of_work() as uow:
         rows = list(await uow.session.scalars(select(Notification).order_by(Notification.id)))
     assert [row.sent_at is not None for row in rows] == [True, False]  # on record at once
