@@ -23,6 +23,7 @@ from bot.errors import on_error
 from bot.http import AiohttpRequest
 from bot.jobs import SWEEP_EVERY, sweep_job
 from bot.ratelimit import TelegramRateLimiter
+from bot.send import send_kept
 from bot.settings import Settings
 from bot.updates import PerChatInOrder
 from conversations.access import ROLE_COMMANDS
@@ -75,9 +76,11 @@ def build_application(
 
 
 async def _post_init(app: BotApp) -> None:
-    """The bot's username (for invite links) is known only once it has asked Telegram."""
+    """The bot's username (for invite links) is known only once it has asked Telegram. Before
+    any update is taken, replies a stopped bot kept and never sent go out (DESIGN.md §8)."""
     deps: Deps = app.bot_data["deps"]
     deps.assistant.bot_username = app.bot.username
+    await send_kept(app.bot, deps.assistant, claimed_before=deps.storage.clock.now())
 
 
 async def _post_shutdown(app: BotApp) -> None:

@@ -6,11 +6,12 @@ import logging
 from datetime import timedelta
 
 from bot.context import BotContext
-from bot.send import deliver
+from bot.send import deliver, send_kept
 from conversations.housekeeping import sweep
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY = timedelta(minutes=5)
+REPLY_QUIET = timedelta(minutes=2)
 
 
 async def sweep_job(context: BotContext) -> None:
@@ -18,6 +19,11 @@ async def sweep_job(context: BotContext) -> None:
     swept = await sweep(context.deps.storage, dialogue_idle=idle)
     if swept.dialogues:
         log.info("discarded %d idle conversations", swept.dialogues)
+    # A reply kept this long and not sent was left by an instance that stopped (on start, a
+    # bot sends its own at once: bot/app.py); a live send takes well under a second.
+    quiet_since = context.deps.storage.clock.now() - REPLY_QUIET
+    if kept := await send_kept(context.bot, context.deps.assistant, claimed_before=quiet_since):
+        log.info("sent %d kept replies", kept)
     owed = await context.deps.assistant.owed_again()
     if owed:
         log.info("sending %d undelivered notices again", len(owed))

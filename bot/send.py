@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from telegram import (
+    Bot,
     BotCommand,
     BotCommandScopeChat,
     InlineKeyboardButton,
@@ -14,6 +16,7 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext
+from conversations.assistant import Assistant
 from conversations.reply import Notice, Outcome, Reply
 
 log = logging.getLogger(__name__)
@@ -65,48 +68,66 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 async def send(update: Update, context: BotContext, outcome: Outcome) -> None:
-    """Reply in the chat the update came from; edit the pressed message where asked."""
+    """Reply in the chat the update came from; edit the pressed message where asked. Once
+    Telegram took the reply, it is no longer kept with the update's claim."""
     chat = update.effective_chat
     assert chat is not None
     query = update.callback_query
+    pressed = query.message.message_id if query is not None and query.message else None
+    await send_replies(context.bot, chat.id, outcome, pressed=pressed)
+    await context.deps.assistant.replied(update.update_id)
+    await deliver(context, outcome.notices)
+
+
+async def send_replies(bot: Bot, chat_id: int, outcome: Outcome, *, pressed: int | None) -> None:
+    """An outcome's replies and menu; `pressed` is the message whose button was pressed."""
     for reply in outcome.replies:
         markup = keyboard(reply)
         *before, last = parts(reply.text)
         for part in before:  # too long for one message: the buttons go under the last part
-            await context.bot.send_message(chat.id, part)
-        if reply.edit and not before and query is not None and query.message is not None:
+            await bot.send_message(chat_id, part)
+        if reply.edit and not before and pressed is not None:
             try:
-                await context.bot.edit_message_text(
-                    reply.text, chat_id=chat.id, message_id=query.message.message_id,
-                    reply_markup=markup,
-                )  # fmt: skip
+                await bot.edit_message_text(
+                    reply.text, chat_id=chat_id, message_id=pressed, reply_markup=markup
+                )
                 continue
             except BadRequest as exc:
                 if "not modified" in str(exc).lower():  # PTB rewrites the wording's case
                     continue
                 # The message may be too old to edit: fall through and send it anew.
-        await context.bot.send_message(chat.id, last, reply_markup=markup)
+        await bot.send_message(chat_id, last, reply_markup=markup)
     if outcome.menu is not None:
         commands = [BotCommand(c.name, c.description) for c in outcome.menu]
-        await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat.id))
-    await deliver(context, outcome.notices)
+        await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+
+
+async def send_kept(bot: Bot, assistant: Assistant, claimed_before: datetime) -> int:
+    """Replies kept and never sent, for updates claimed before `claimed_before` (the bot
+    stopped between the commit and the send), sent now as new messages (which message a
+    button was on is not kept). Tried once: one Telegram refuses is dropped, not retried."""
+    owed = await assistant.replies_owed(claimed_before)
+    for update_id, kept in owed:
+        try:
+            await send_replies(bot, kept.telegram_id, kept.outcome, pressed=None)
+        except TelegramError as exc:
+            log.warning("a kept reply could not be sent (%s)", type(exc).__name__)
+        await assistant.replied(update_id)
+    return len(owed)
 
 
 async def deliver(context: BotContext, notices: list[Notice]) -> None:
-    """Messages for other people; each one Telegram takes is put on record as sent."""
-    delivered: list[tuple[int, int | None]] = []
-    try:
-        for notice in notices:
-            if notice.telegram_id is None:  # a console user's: left owed for their console
-                continue
-            try:
-                sent = await context.bot.send_message(
-                    notice.telegram_id, notice.reply.text, reply_markup=keyboard(notice.reply)
-                )
-            except TelegramError as exc:  # left unmarked: owed, and tried again later
-                log.warning("a notice could not be delivered (%s)", type(exc).__name__)
-                continue
-            if notice.notification_id is not None:
-                delivered.append((notice.notification_id, sent.message_id))
-    finally:  # what did go out is on record, even if a later notice failed
-        await context.deps.assistant.delivered(delivered)
+    """Messages for other people; each one Telegram takes is put on record as sent at once,
+    so a crash repeats at most the notice whose mark was not yet committed."""
+    for notice in notices:
+        if notice.telegram_id is None:  # a console user's: left owed for their console
+            continue
+        try:
+            sent = await context.bot.send_message(
+                notice.telegram_id, notice.reply.text, reply_markup=keyboard(notice.reply)
+            )
+        except TelegramError as exc:  # left unmarked: owed, and tried again later
+            log.warning("a notice could not be delivered (%s)", type(exc).__name__)
+            continue
+        if notice.notification_id is not None:
+            await context.deps.assistant.delivered([(notice.notification_id, sent.message_id)])

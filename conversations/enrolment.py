@@ -99,27 +99,26 @@ async def new_token(uow: UnitOfWork, spec: InviteSpec, *, actor: str) -> str:
 class Enrolment:
     """`/start` for someone who may not be enrolled yet."""
 
-    def __init__(self, storage: Storage) -> None:
-        self._storage = storage
-
-    async def start(self, telegram_id: int, payload: str, language_hint: str | None) -> Outcome:
-        async with self._storage.unit_of_work() as uow:
-            user = await uow.people.by_telegram_id(telegram_id)
-            if user is not None and user.active:
-                return _already(user)
-            if not payload:
-                return Outcome([Reply(both("stranger.closed_service"))])
-            refusal = await self._refusal(uow, telegram_id, payload)
-            if refusal is not None:
-                return Outcome([Reply(both(refusal))])
-            invite = await uow.people.invite_for(payload)
-            assert invite is not None
-            language = as_language(language_hint)
-            user = await uow.people.enrol(
-                invite, telegram_id=telegram_id, language=language, existing=user
-            )
-            await uow.people.clear_failures(telegram_id)
-            return _welcome(Actor.of(user), uow)
+    async def start(
+        self, uow: UnitOfWork, telegram_id: int, payload: str, language_hint: str | None
+    ) -> Outcome:
+        """In the caller's unit of work, which also claims the update."""
+        user = await uow.people.by_telegram_id(telegram_id)
+        if user is not None and user.active:
+            return _already(user)
+        if not payload:
+            return Outcome([Reply(both("stranger.closed_service"))])
+        refusal = await self._refusal(uow, telegram_id, payload)
+        if refusal is not None:
+            return Outcome([Reply(both(refusal))])
+        invite = await uow.people.invite_for(payload)
+        assert invite is not None
+        language = as_language(language_hint)
+        user = await uow.people.enrol(
+            invite, telegram_id=telegram_id, language=language, existing=user
+        )
+        await uow.people.clear_failures(telegram_id)
+        return _welcome(Actor.of(user), uow)
 
     async def _refusal(self, uow: UnitOfWork, telegram_id: int, token: str) -> str | None:
         """The message key saying why `token` binds nothing, or None when it may be used."""

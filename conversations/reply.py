@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -41,3 +42,41 @@ class Notice:
     telegram_id: int | None  # None: a console user, who reads it at their console's prompt
     reply: Reply
     notification_id: int | None = None  # its row in `notifications`, marked once delivered
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An outcome's replies and menu as kept with the update's claim until sent, to send
+    again after a crash. Its notices are not here: they are owed rows of their own."""
+
+    telegram_id: int  # whose private chat
+    outcome: Outcome
+
+    def to_json(self) -> dict[str, Any]:
+        menu = self.outcome.menu
+        return {
+            "chat": self.telegram_id,
+            "replies": [
+                {
+                    "text": r.text,
+                    "buttons": [[[b.label, b.token] for b in row] for row in r.buttons],
+                    "edit": r.edit,
+                }
+                for r in self.outcome.replies
+            ],
+            "menu": None if menu is None else [[c.name, c.description] for c in menu],
+        }
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> Kept:
+        replies = [
+            Reply(
+                str(r["text"]),
+                tuple(tuple(Button(str(b[0]), str(b[1])) for b in row) for row in r["buttons"]),
+                bool(r["edit"]),
+            )
+            for r in value["replies"]
+        ]
+        menu = value["menu"]
+        commands = None if menu is None else [Command(str(n), str(d)) for n, d in menu]
+        return cls(int(value["chat"]), Outcome(replies, commands))

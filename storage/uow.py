@@ -21,6 +21,7 @@ from storage.people import PeopleRepository, Profile
 from storage.personal import PersonalDetailsStore
 from storage.reference import ReferenceData
 from storage.referrals import ReferralRepository
+from storage.replies import ReplyStore
 from storage.sender import Sender, admit, read_sender
 
 
@@ -58,6 +59,7 @@ class UnitOfWork:
     buttons: ButtonStore
     dialogues: DialogueStore
     notifications: NotificationStore
+    replies: ReplyStore
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
@@ -79,6 +81,7 @@ class UnitOfWork:
         self.buttons = ButtonStore(self.session)
         self.dialogues = DialogueStore(self.session, s.clock)
         self.notifications = NotificationStore(self.session)
+        self.replies = ReplyStore(self.session, s.cipher)
         self.clock = s.clock
         self.tz = s.tz
         _OPEN.busy = self._inline

@@ -8,10 +8,15 @@ keeps the fake server and the simulated users. Everything between them is real H
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from bot.app import BotApp, build_application
@@ -95,3 +100,59 @@ async def running_bot(
         yield runner.app
     finally:
         await runner.stop()
+
+
+class BotProcess:
+    """`oocps run` as a process of its own, against `api` and a SQLite file: only a process
+    that really dies shows what a crash loses. Always `kill()`ed or `stop()`ped by the test."""
+
+    def __init__(self, api: FakeBotApi, database_url: str, workdir: Path) -> None:
+        self.api = api
+        self.env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "DATABASE_URL": database_url,
+            "OOCPS_ENCRYPTION_KEY": TEST_KEY,
+            "OOCPS_LOG_LEVEL": "WARNING",
+        }
+        self.env.pop("WEBHOOK_URL", None)
+        self.workdir = workdir  # no .env there: the settings are the ones above
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = workdir / "bot.log"
+
+    async def start(self, timeout: float = 30) -> None:  # noqa: ASYNC109
+        """Start it and wait until it polls: by then it has upgraded and sent what it owed."""
+        polls = len(self.api.calls_to("getUpdates"))
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: ASYNC220 - returns at once
+                [sys.executable, "-m", "bot.cli", "run"],
+                cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        process = self.process
+        await self.api.wait_until(
+            lambda: len(self.api.calls_to("getUpdates")) > polls or process.poll() is not None,
+            timeout=timeout,
+        )
+        if process.poll() is not None:
+            raise RuntimeError(f"the bot exited with {process.returncode}: see {self.log}")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up of any kind, as in a crash or an OOM kill."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+
+    async def exited(self, timeout: float = 10) -> int:  # noqa: ASYNC109
+        assert self.process is not None
+        return await asyncio.to_thread(self.process.wait, timeout)
+
+    async def stop(self) -> None:
+        """SIGTERM (PTB stops cleanly), and SIGKILL if that takes too long."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            await self.exited(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            await self.exited()

@@ -8,12 +8,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.admin_cli import revoke
 from conversations.access import Actor
 from conversations.assistant import Assistant, Delivery
 from conversations.enrolment import InviteSpec, create_invite
 from conversations.forms import engine
 from conversations.i18n import both, t
+from conversations.reply import Outcome
+from state_machine.clock import FixedClock
 from storage.models import ProcessedUpdate, ScreeningAnswer
+from storage.people import PeopleRepository
 from storage.sender import sender_statement
 from storage.uow import Storage
 
@@ -42,12 +46,35 @@ async def test_a_delivery_is_acted_on_once(storage: Storage) -> None:
     assistant, _ = await enrolled(storage)
     first = await assistant.command(Delivery(100, SERGEANT), "screen")
     assert first is not None
+    await assistant.replied(100)  # as the bot does once Telegram took the reply
     press = Delivery(101, SERGEANT)
-    assert await assistant.press(press, first_button(first)) is not None
+    answered = await assistant.press(press, first_button(first))
+    assert answered is not None
+    await assistant.replied(101)
     assert await rows(storage, ScreeningAnswer) == 1
     assert await assistant.press(press, first_button(first)) is None  # delivered again
     assert await assistant.text(Delivery(100, SERGEANT), "/screen") is None
     assert await rows(storage, ScreeningAnswer) == 1
+
+
+async def test_a_delivery_whose_reply_was_never_sent_gets_that_reply_again_and_only_once(
+    storage: Storage,
+) -> None:
+    assistant, _ = await enrolled(storage)
+    first = await assistant.command(Delivery(100, SERGEANT), "screen")
+    assert first is not None
+    press = Delivery(101, SERGEANT)
+    answered = await assistant.press(press, first_button(first))
+    assert answered is not None
+    # The bot stopped before sending it; Telegram delivers the press again.
+    again = await assistant.press(press, first_button(first))
+    assert again == Outcome(answered.replies, answered.menu)  # the same words, the same buttons
+    assert await rows(storage, ScreeningAnswer) == 1  # not acted on twice
+    await assistant.replied(101)
+    assert await assistant.press(press, first_button(first)) is None
+    # The kept reply's buttons are the ones committed with the work: they work.
+    assert await assistant.press(Delivery(102, SERGEANT), first_button(again)) is not None
+    assert await rows(storage, ScreeningAnswer) == 2
 
 
 async def test_work_that_fails_leaves_the_update_unclaimed_and_nothing_half_done(
@@ -184,3 +211,52 @@ async def test_a_strangers_update_is_claimed_too_and_answered_once(storage: Stor
     async with storage.unit_of_work() as uow:
         assert await uow.admit(401, 999) == (True, None)
         assert await uow.admit(401, 999) == (False, None)  # the same unit of work, again
+
+
+async def test_a_start_whose_enrolment_fails_is_claimed_by_nobody_and_enrols_when_sent_again(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assistant = Assistant(storage, "bot")
+    token = await create_invite(storage, InviteSpec("police", "Sgt", "gwent"), actor="t")
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the database went away mid-enrolment")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(PeopleRepository, "enrol", broken)
+        with pytest.raises(RuntimeError):
+            await assistant.start(SERGEANT, token, "en", update_id=300)
+    assert await rows(storage, ProcessedUpdate) == 0  # Telegram may send it again...
+    assert await assistant.identify(SERGEANT) is None
+    welcome = await assistant.start(SERGEANT, token, "en", update_id=300)  # ...and it enrols
+    assert welcome is not None and welcome.replies[0].text.startswith("Welcome, Sgt.")
+    assert await assistant.identify(SERGEANT) is not None
+    await assistant.replied(300)
+    assert await assistant.start(SERGEANT, token, "en", update_id=300) is None  # then once only
+
+
+async def test_replies_kept_and_never_sent_are_owed_kept_encrypted_and_only_to_the_enrolled(
+    storage: Storage, clock: FixedClock
+) -> None:
+    assistant, _ = await enrolled(storage)
+    token = await create_invite(storage, InviteSpec("police", "Cai", "gwent"), actor="t")
+    await assistant.start(SERGEANT + 1, token, "en")
+    for update_id, telegram_id in ((400, SERGEANT), (401, SERGEANT + 1)):
+        await assistant.command(Delivery(update_id, telegram_id), "whoami")  # never sent
+    await revoke(storage, str(SERGEANT + 1))
+    async with storage.unit_of_work() as uow:
+        kept = list(await uow.session.scalars(select(ProcessedUpdate.reply)))
+    assert len(kept) == 2 and all(b"Sgt" not in value and b"Name" not in value for value in kept)
+
+    assert await assistant.replies_owed(clock.now()) == []  # claimed now: may be on its way
+    clock.advance(seconds=1)
+    (owed,) = await assistant.replies_owed(clock.now())  # not to the one revoked since
+    update_id, reply = owed
+    assert (update_id, reply.telegram_id) == (400, SERGEANT)
+    assert reply.outcome.replies[0].text.startswith("Name: Sgt")
+    assert await assistant.replies_owed(clock.now()) == []  # taken: another sweep leaves it
+    clock.advance(seconds=1)
+    assert [uid for uid, _ in await assistant.replies_owed(clock.now())] == [400]  # not sent
+    await assistant.replied(400)
+    assert await assistant.replies_owed(clock.now()) == []
+    assert await assistant.command(Delivery(400, SERGEANT), "whoami") is None

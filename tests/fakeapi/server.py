@@ -98,6 +98,9 @@ class FakeBotApi:
         self.downloads: list[str] = []
         self._faults = Faults()
         self._stubs: dict[str, Any] = {}
+        self._interrupts: list[
+            tuple[str, Callable[[dict[str, Any]], bool], Callable[[], None]]
+        ] = []
         self._users: dict[int, SimUser] = {}
         self._pusher = WebhookPusher(self.state)
         self._pusher_task: asyncio.Task[None] | None = None
@@ -243,6 +246,23 @@ class FakeBotApi:
         error = api_error(status, retry_after)
         self._faults.add(Fault(method.lower(), error, until=time.monotonic() + seconds))
 
+    def interrupt(
+        self, method: str, when: Callable[[dict[str, Any]], bool], then: Callable[[], None]
+    ) -> None:
+        """The next call of `method` whose parameters satisfy `when` is not carried out:
+        `then()` runs instead (e.g. kill the bot), as if the bot stopped before Telegram took
+        the call; the call is answered with a 500 that nobody may be left to read."""
+        self._interrupts.append((method.lower(), when, then))
+
+    def _interrupted(self, method: str, params: dict[str, Any]) -> bool:
+        for rule in self._interrupts:
+            name, when, then = rule
+            if name == method.lower() and when(params):
+                self._interrupts.remove(rule)
+                then()
+                return True
+        return False
+
     def clear_faults(self) -> None:
         """Remove every failure rule."""
         self._faults.clear()
@@ -279,6 +299,8 @@ class FakeBotApi:
             call.params = await _read_params(request)
             if handler is None and name.lower() not in self._stubs:
                 raise _not_found()
+            if self._interrupted(canonical, call.params):
+                raise ApiError(500, "Internal Server Error")
             if error := self._faults.check(canonical):
                 raise error
             if handler is None:

@@ -75,6 +75,7 @@ class SimUser:
         self.json = user
         self._mark = 0
         self._last_query: str | None = None
+        self.last_update: JSON | None = None  # as queued, to deliver it again if a test wants
 
     def __repr__(self) -> str:
         return f"SimUser({self.id}, {self.json['first_name']!r})"
@@ -163,7 +164,7 @@ class SimUser:
             "chat_instance": f"-{self.chat_id}",
             "data": data,
         }
-        await self._state.queue.put({"callback_query": query})
+        self.last_update = await self._state.queue.put({"callback_query": query})
         return query_id
 
     async def block(self) -> None:
@@ -268,7 +269,7 @@ class SimUser:
     async def _post_message(self, fields: dict[str, Any]) -> JSON:
         self._mark = len(self._chat.bot_sent)
         stored = self._chat.add(self.json, from_bot=False, **fields)
-        await self._state.queue.put({"message": stored.data})
+        self.last_update = await self._state.queue.put({"message": stored.data})
         return stored.data
 
     async def _member_update(self, old: str, new: str) -> None:
