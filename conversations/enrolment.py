@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from conversations.access import ROLES, Actor, menu_for
 from conversations.i18n import Language, as_language, both, t
 from conversations.keyboards import language_buttons
+from conversations.notifications.offers import waiting_for
 from conversations.reply import Outcome, Reply
 from storage.models import User
 from storage.uow import Storage, UnitOfWork
@@ -118,7 +119,9 @@ class Enrolment:
             invite, telegram_id=telegram_id, language=language, existing=user
         )
         await uow.people.clear_failures(telegram_id)
-        return _welcome(Actor.of(user), uow)
+        welcome = _welcome(Actor.of(user), uow)
+        welcome.notices = await waiting_for(uow, user)  # referrals nobody could be offered
+        return welcome
 
     async def _refusal(self, uow: UnitOfWork, telegram_id: int, token: str) -> str | None:
         """The message key saying why `token` binds nothing, or None when it may be used."""

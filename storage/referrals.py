@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -102,6 +103,14 @@ class ReferralRepository:
             .where(func.coalesce(last_answer, Referral.created_at) < before)
         )
         return list(rows)
+
+    async def waiting_to_be_accepted(self, la_codes: Sequence[str] | None) -> list[Referral]:
+        """Referrals submitted and not yet accepted, in these LAs (None: every LA), oldest
+        first."""
+        statement = select(Referral).where(Referral.state == ReferralState.REFERRED.value)
+        if la_codes is not None:
+            statement = statement.where(Referral.la_code.in_(la_codes))
+        return list(await self._session.scalars(statement.order_by(Referral.received_at)))
 
     async def get(self, reference: str) -> Referral:
         referral = await self._session.scalar(

@@ -3,6 +3,7 @@ admins (who are told only that one is waiting). Never nobody."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from conversations.access import Actor
@@ -24,17 +25,39 @@ async def la_of(uow: UnitOfWork, code: str | None) -> Place:
     return next(la for la in await uow.people.local_authorities() if la.code == code)
 
 
-async def notify_new_referral(uow: UnitOfWork, referral: Referral) -> list[Notice]:
+@dataclass(frozen=True)
+class Offered:
+    notices: list[Notice]
+    la_told: bool  # someone at the LA (a worker, else a manager) has it
+    admins_told: bool  # nobody at the LA could be: the admins were told instead
+
+
+async def notify_new_referral(uow: UnitOfWork, referral: Referral) -> Offered:
     assert referral.la_code is not None
-    recipients: list[User] = list(await uow.people.active_in_la("worker", referral.la_code))
-    kind = TO_WORKERS
-    if not recipients:
-        recipients = list(await uow.people.active_in_la("manager", referral.la_code))
-        kind = TO_MANAGERS
-    if not recipients:
-        recipients = list(await uow.people.active_with_role("admin"))
-        kind = TO_ADMINS
-    return await owe(uow, referral, kind, recipients)
+    for role, kind in (("worker", TO_WORKERS), ("manager", TO_MANAGERS)):
+        recipients = list(await uow.people.active_in_la(role, referral.la_code))
+        if recipients:
+            return Offered(await owe(uow, referral, kind, recipients), True, False)
+    # Nobody at the LA yet: it waits (`waiting_for` offers it to the first who enrols).
+    admins = list(await uow.people.active_with_role("admin"))
+    return Offered(await owe(uow, referral, TO_ADMINS, admins), False, bool(admins))
+
+
+async def waiting_for(uow: UnitOfWork, user: User) -> list[Notice]:
+    """Offers for someone just enrolled: a worker, of every referral in their LAs still
+    waiting to be accepted; a manager, of those in LAs with no worker to offer them to."""
+    if user.role not in ("worker", "manager"):
+        return []
+    scope = None if user.national else user.la_codes
+    waiting = await uow.referrals.waiting_to_be_accepted(scope)
+    notices = []
+    for referral in waiting:
+        assert referral.la_code is not None
+        if user.role == "manager" and await uow.people.active_in_la("worker", referral.la_code):
+            continue
+        kind = TO_WORKERS if user.role == "worker" else TO_MANAGERS
+        notices += await owe(uow, referral, kind, [user])
+    return notices
 
 
 def _in_la(role: str) -> MayReceive:

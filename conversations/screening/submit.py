@@ -31,17 +31,21 @@ async def submit(
         return Outcome([Reply(t(lang, "screen.submit_refused"))])
     await uow.dialogues.end(actor.user_id)
     la = await la_of(uow, referral.la_code)
-    done = Reply(
-        t(
-            lang,
-            "screen.submitted",
-            reference=referral.reference,
-            la=la.name(lang),
-            first_session_due=day(referral.first_session_due),
-            support_due=day(referral.support_due),
-        )
+    offered = await notify_new_referral(uow, referral)
+    text = t(
+        lang,
+        "screen.submitted" if offered.la_told else "screen.submitted_waiting",
+        reference=referral.reference,
+        la=la.name(lang),
+        first_session_due=day(referral.first_session_due),
+        support_due=day(referral.support_due),
     )
-    return Outcome([done], notices=await notify_new_referral(uow, referral))
+    if not offered.la_told:  # said plainly: nobody at the LA knows of it yet
+        told = (
+            "screen.submitted_admins_told" if offered.admins_told else "screen.submitted_no_admin"
+        )
+        text = f"{text}\n{t(lang, told)}"
+    return Outcome([Reply(text)], notices=offered.notices)
 
 
 async def accept(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
