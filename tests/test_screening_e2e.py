@@ -174,8 +174,9 @@ async def test_a_parent_under_18_is_handed_to_the_yot_who_completes_the_referral
     storage: Storage, api: FakeBotApi
 ) -> None:
     sergeant, yot = api.user(105, "Sgt"), api.user(106, "Yvonne")
-    other_force_yot = api.user(107, "Yann")
+    other_force_yot, worker = api.user(107, "Yann"), api.user(108, "Mair")
     async with running_bot(storage, api):
+        await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
         await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
         await enrol(storage, yot, InviteSpec("yot", "Yvonne", "south-wales"))
         await enrol(storage, other_force_yot, InviteSpec("yot", "Yann", "gwent"))
@@ -195,13 +196,19 @@ async def test_a_parent_under_18_is_handed_to_the_yot_who_completes_the_referral
         await yot.press(t("en", "screen.submit"))
         (done,) = await yot.wait_for_reply()
         assert "sent to Cardiff" in (done.text or "")
+        (offer,) = await worker.wait_for_reply()
+        assert (offer.text or "").startswith("New referral R-")
     async with storage.unit_of_work() as uow:
         referral = await uow.session.scalar(select(Referral))
         assert referral is not None and referral.lifecycle_state is S.REFERRED
         assert referral.yot and referral.referring_officer_id is not None
         told = list(await uow.session.scalars(select(Notification)))
-    # Only the YOT officer of the same force was told, and that is on record.
-    assert [(n.kind, n.sent_at is not None) for n in told] == [("handed_to_yot", True)]
+    # Only the YOT officer of the same force was told, and that is on record; then the worker.
+    handed = [
+        (n.recipient_user_id, n.sent_at is not None) for n in told if n.kind != "new_referral"
+    ]
+    assert [n.kind for n in told] == ["handed_to_yot", "new_referral"] and len(handed) == 1
+    assert handed[0][1]
 
 
 async def test_with_no_yot_officer_enrolled_police_are_told_to_contact_the_yot(

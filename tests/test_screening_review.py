@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from conversations.assistant import Assistant
-from conversations.enrolment import InviteSpec, create_invite
+from conversations.enrolment import InviteSpec, create_invite, new_token
 from conversations.i18n import t
 from conversations.screening.questions import BY_KEY, QUESTIONS
 from state_machine.lifecycle import ReferralState
@@ -26,6 +26,12 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 
 async def to_review(storage: Storage, sergeant: SimUser, lang: str = "en") -> str:
+    """The sergeant at the review; a worker for Cardiff and Newport is enrolled to be told."""
+    async with storage.unit_of_work() as uow:
+        spec = InviteSpec("worker", "Mair", la_codes=("cardiff", "newport"))
+        invite = await uow.people.invite_for(await new_token(uow, spec, actor="test"))
+        assert invite is not None
+        await uow.people.enrol(invite, telegram_id=9_000, language="en", existing=None)
     await enrol(storage, sergeant, InviteSpec("police", "Sgt", "south-wales"))
     await screen_to_consent(sergeant, lang)
     await press(sergeant, a(lang, "consent", "given"))
