@@ -13,8 +13,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.sqlite_inline import connector
-
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
 
@@ -38,15 +36,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
-    """An engine for `url`; SQLite answers inline (storage/sqlite_inline.py) and gets foreign
-    keys, WAL and a busy timeout on every connect."""
+    """An engine for `url`; SQLite (through aiosqlite, each call on its worker thread, so a
+    wait for another process's lock leaves the event loop free) gets foreign keys, WAL and a
+    busy timeout on every connect."""
     target = async_url(url)
     if target.get_backend_name() != "sqlite":
         return create_async_engine(target, **kwargs)
     if not target.database or target.database == ":memory:":
         raise ValueError("SQLite needs a file (sqlite:///path): each connection would get "
                          "a database of its own")  # fmt: skip
-    engine = create_async_engine(target, async_creator=connector(target.database), **kwargs)
+    engine = create_async_engine(target, **kwargs)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 

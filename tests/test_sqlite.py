@@ -1,9 +1,12 @@
-"""The embedded database answers inline (storage/sqlite_inline.py): same behaviour, no thread."""
+"""The embedded database (SQLite through aiosqlite): its behaviour, and an event loop that
+goes on while another process holds the file's write lock."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,15 +37,13 @@ async def count(db: Database) -> int:
         return int(await session.scalar(select(func.count()).select_from(ProcessedUpdate)) or 0)
 
 
-async def test_no_worker_thread_and_the_same_results(db: Database) -> None:
-    threads = threading.active_count()
+async def test_rows_and_types_round_trip(db: Database) -> None:
     async with db.session() as session, session.begin():
         await session.execute(insert(ProcessedUpdate).values(update_id=1, processed_at=AT))
     assert await count(db) == 1
     async with db.session() as session:
         stored = await session.get(ProcessedUpdate, 1)
         assert stored is not None and stored.processed_at == AT  # types round-trip
-    assert threading.active_count() == threads
     await db.dispose()
 
 
@@ -82,27 +83,54 @@ def test_an_in_memory_database_is_refused_with_the_reason() -> None:
         create_engine("sqlite:///:memory:")
 
 
-async def test_a_unit_of_work_that_lets_another_in_is_refused_not_left_to_deadlock(
-    db: Database,
+def storage_on(db: Database) -> Storage:
+    return Storage(db, FixedClock(AT), FieldCipher(FieldCipher.generate_key()), LONDON)
+
+
+async def test_while_an_admin_command_writes_the_file_the_bot_goes_on(
+    db: Database, tmp_path: Path
 ) -> None:
-    storage = Storage(db, FixedClock(AT), FieldCipher(FieldCipher.generate_key()), LONDON)
-    inside = asyncio.Event()
+    # `oocps invite` in another process, as the README tells an admin to run while the bot
+    # runs: it holds the write lock for a moment, and lets go on its own time.
+    admin = sqlite3.connect(tmp_path / "inline.sqlite3", check_same_thread=False)
+    admin.isolation_level = None
+    admin.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.5, admin.execute, ("COMMIT",)).start()
 
-    async def waits_on_something_else() -> None:
+    storage = storage_on(db)
+    ticks = 0
+
+    async def another_conversation() -> None:  # what else the event loop has to do
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(another_conversation())
+    await asyncio.sleep(0.02)
+    started, ticked = time.monotonic(), ticks
+    async with storage.unit_of_work() as uow:
+        claimed, _ = await uow.admit(1, 5001)  # waits for the admin's lock
+    waited = time.monotonic() - started
+    ticker.cancel()
+    admin.close()
+    assert claimed and waited >= 0.4  # it did wait for the lock ...
+    assert ticks - ticked >= 20  # ... and the loop ran the rest meanwhile (0 when it froze)
+    assert await count(db) == 1
+    await db.dispose()
+
+
+async def test_people_handled_side_by_side_each_read_then_write(db: Database) -> None:
+    storage = storage_on(db)
+
+    async def update(update_id: int) -> None:
         async with storage.unit_of_work() as uow:
-            await uow.people.profile(1)
-            inside.set()
-            await asyncio.sleep(0.05)  # e.g. an HTTP call inside a transaction: not allowed
+            await uow.people.profile(update_id)  # a read first, then the write
+            await asyncio.sleep(0)
+            await uow.session.execute(
+                insert(ProcessedUpdate).values(update_id=update_id, processed_at=AT)
+            )
 
-    async def another_person() -> None:
-        await inside.wait()
-        async with storage.unit_of_work():
-            pass
-
-    first = asyncio.create_task(waits_on_something_else())
-    with pytest.raises(RuntimeError, match="another was open"):
-        await another_person()
-    await first
-    async with storage.unit_of_work() as uow:  # and the next one, once it is over, is fine
-        assert await uow.people.profile(1) is None
+    await asyncio.gather(*(update(n) for n in range(1, 17)))
+    assert await count(db) == 16
     await db.dispose()
