@@ -54,8 +54,16 @@ class UnitOfWork:
 
     async def __aenter__(self) -> Self:
         s = self._storage
+        self._turns = s.db.turns
+        if self._turns is not None:
+            await self._turns.take()
         self.session = s.db.session()
-        await self.session.begin()
+        try:
+            await self.session.begin()
+        except BaseException:
+            if self._turns is not None:
+                self._turns.give_back()
+            raise
         self.audit = AuditLog(self.session, s.clock)
         self.referrals = ReferralRepository(self.session, s.clock, s.tz, self.audit)
         self.personal = PersonalDetailsStore(self.session, s.clock, s.cipher, self.audit)
@@ -107,4 +115,8 @@ class UnitOfWork:
                 await self.session.rollback()
         finally:
             forget_connection(self.session)
-            await self.session.close()
+            try:
+                await self.session.close()
+            finally:
+                if self._turns is not None:
+                    self._turns.give_back()

@@ -120,6 +120,28 @@ async def test_while_an_admin_command_writes_the_file_the_bot_goes_on(
     await db.dispose()
 
 
+async def test_a_unit_of_work_that_awaits_while_holding_the_lock_only_makes_the_next_wait(
+    db: Database,
+) -> None:
+    storage = storage_on(db)
+    written = asyncio.Event()
+
+    async def holds_the_lock_and_waits() -> None:
+        async with storage.unit_of_work() as uow:
+            await uow.session.execute(insert(ProcessedUpdate).values(update_id=1, processed_at=AT))
+            written.set()
+            await asyncio.sleep(0.2)  # e.g. an HTTP call inside a transaction
+
+    async def another_person() -> None:
+        await written.wait()
+        async with storage.unit_of_work() as uow:
+            await uow.session.execute(insert(ProcessedUpdate).values(update_id=2, processed_at=AT))
+
+    await asyncio.gather(holds_the_lock_and_waits(), another_person())
+    assert await count(db) == 2
+    await db.dispose()
+
+
 async def test_people_handled_side_by_side_each_read_then_write(db: Database) -> None:
     storage = storage_on(db)
 
@@ -133,4 +155,36 @@ async def test_people_handled_side_by_side_each_read_then_write(db: Database) ->
 
     await asyncio.gather(*(update(n) for n in range(1, 17)))
     assert await count(db) == 16
+    await db.dispose()
+
+
+async def test_a_queue_longer_than_the_busy_timeout_is_still_served_in_turn(db: Database) -> None:
+    # Each holds the write lock 0.4 s (the loop busy with everyone else), 14 at once: the last
+    # waits 5.2 s, past SQLite's busy_timeout of 5 s, which polls and then gives up.
+    storage = storage_on(db)
+    done: list[int] = []
+
+    async def update(update_id: int) -> None:
+        async with storage.unit_of_work() as uow:
+            await uow.session.execute(
+                insert(ProcessedUpdate).values(update_id=update_id, processed_at=AT)
+            )
+            await asyncio.sleep(0.4)
+        done.append(update_id)
+
+    await asyncio.gather(*(update(n) for n in range(1, 15)))
+    assert done == list(range(1, 15))  # in the order they came
+    await db.dispose()
+
+
+async def test_a_unit_of_work_inside_another_is_refused_not_left_waiting_for_itself(
+    db: Database,
+) -> None:
+    storage = storage_on(db)
+    async with storage.unit_of_work():
+        with pytest.raises(RuntimeError, match="inside another"):
+            async with storage.unit_of_work():
+                pass
+    async with storage.unit_of_work() as uow:  # and the next one is fine
+        assert await uow.people.profile(1) is None
     await db.dispose()
