@@ -38,7 +38,8 @@ class Storage:
 
 
 class UnitOfWork:
-    """`async with storage.unit_of_work() as uow:` commits on success, rolls back on error."""
+    """`async with storage.unit_of_work() as uow:` commits on success, rolls back on error.
+    On SQLite this process's units of work take turns (`Database.turns`)."""
 
     session: AsyncSession
     audit: AuditLog
