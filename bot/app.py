@@ -16,22 +16,29 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot import handlers
 from bot.context import BotContext, Deps
 from bot.errors import on_error
-from bot.http import AiohttpRequest
 from bot.jobs import SWEEP_EVERY, sweep_job
 from bot.ratelimit import TelegramRateLimiter
 from bot.send import send_kept
 from bot.settings import Settings
-from bot.updates import PerChatInOrder
+from bot.updates import CONCURRENT, PerChatInOrder
 from conversations.access import ROLE_COMMANDS
 from conversations.assistant import Assistant
 from storage.uow import Storage
 
 BotApp = Application[Any, BotContext, Any, Any, Any, Any]
 COMMANDS = sorted({name for names in ROLE_COMMANDS.values() for name in names})
+
+
+def bot_api_request() -> HTTPXRequest:
+    """PTB's own client for every call but the long poll. One update can have three calls in
+    flight (the button's answer, the typing indicator, the reply), and the sweeper sends too;
+    past the pool, a call waits `pool_timeout` (1 s) and then fails as TimedOut."""
+    return HTTPXRequest(connection_pool_size=4 * CONCURRENT)
 
 
 def build_application(
@@ -46,8 +53,10 @@ def build_application(
         .base_file_url(settings.base_file_url)  # not derived by PTB (DESIGN.md §9)
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(rate_limiter or TelegramRateLimiter())
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .request(bot_api_request())
+        # The long poll's own connection: PTB adds the poll's `timeout` (10 s) to the read
+        # timeout, so the default 5 s is the slack beyond it.
+        .get_updates_request(HTTPXRequest(connection_pool_size=1))
         .concurrent_updates(PerChatInOrder())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol, TypeVar
 
+import phonenumbers
+from phonenumbers import CountryCodeSource, PhoneNumberType
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -77,25 +80,49 @@ def parse_date(
 
 # Phones and postcodes ------------------------------------------------------------------------
 
-PHONE_EXAMPLE = "07700 900123"
-_PHONE_SEPARATORS = re.compile(r"[\s\-–.()/]")
-_PHONE = re.compile(r"(?:\+44|0044|44)0?([0-9]{9,10})|0([0-9]{9,10})")
-# The national number after the 0. Accepted: 01 (10 digits, or 9 for a few old areas), 02, 03
-# (charged as geographic), 07 mobiles including 07624 (Isle of Man). Refused, since nobody can
-# reliably be rung back on them or they cost the caller: 070 personal numbers (used in scams),
-# 076 pagers, 08 freephone/service numbers (an organisation's, not a person's), 09 premium
-# rate, 05 and 04/06 (VoIP, corporate, unallocated).
-_NSN = re.compile(r"1[1-9][0-9]{7,8}|[23][0-9]{9}|7(?!0|6(?!24))[0-9]{9}")
+# Who can be rung back on a number comes from the numbering plan in `phonenumbers` (Google's
+# libphonenumber metadata, kept up to date with Ofcom's allocations), not from our own rules.
+# Accepted: landlines, mobiles (the Channel Islands' and the Isle of Man's too) and 03 numbers
+# (charged as geographic). Refused, since nobody can reliably be rung back on them or they
+# cost the caller: 070 personal numbers (used in scams), 076 pagers, 08 freephone and service
+# numbers (an organisation's, not a person's), 09 premium rate, 056 VoIP, and unallocated ones.
+_CALLABLE = {
+    PhoneNumberType.FIXED_LINE,
+    PhoneNumberType.MOBILE,
+    PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    PhoneNumberType.UAN,
+}
+_UK = 44
+# The library's own example mobile: one it accepts (Ofcom's drama range, 07700 900xxx, is
+# held as unallocated and refused).
+PHONE_EXAMPLE = "07400 123456"
+# What we read as a number: digits, a leading + and the separators people type. The library
+# would skip a stray letter or * and read what is left, so 07400 1234S56 would be a number.
+_TYPED_PHONE = re.compile(r"\+?[0-9\s\-–.()/]+")
 
 
 def parse_uk_phone(text: str) -> str | Problem:
-    """A UK number as E.164 (+447700900123), from 07…, +44 (0)7…, 0044 7…, 44 7…."""
-    compact = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
-    match = _PHONE.fullmatch(compact)
-    national = (match.group(1) or match.group(2)) if match else ""
-    if not _NSN.fullmatch(national):
-        return Problem("parse.phone.invalid", {"example": PHONE_EXAMPLE})
-    return "+44" + national
+    """A UK number as E.164 (+447400123456), from 07…, +44 (0)7…, 0044 7…, 44 7…."""
+    typed = unicodedata.normalize("NFKC", text).strip()
+    bad = Problem("parse.phone.invalid", {"example": PHONE_EXAMPLE})
+    if not _TYPED_PHONE.fullmatch(typed):
+        return bad
+    try:
+        number = phonenumbers.parse(typed, "GB", keep_raw_input=True)
+    except phonenumbers.NumberParseException:
+        return bad
+    national_without_0 = (
+        number.country_code_source == CountryCodeSource.FROM_DEFAULT_COUNTRY
+        and not typed.lstrip("(").startswith("0")
+    )  # 7400 123456: a digit short, or the start of something else
+    if (
+        number.country_code != _UK
+        or national_without_0
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) not in _CALLABLE
+    ):
+        return bad
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 POSTCODE_EXAMPLE = "CF10 1AA"

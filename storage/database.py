@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import event
@@ -12,8 +13,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-
-from storage.sqlite_inline import connector
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
@@ -38,17 +37,40 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
-    """An engine for `url`; SQLite answers inline (storage/sqlite_inline.py) and gets foreign
-    keys, WAL and a busy timeout on every connect."""
+    """An engine for `url`; SQLite (through aiosqlite, each call on its worker thread, so a
+    wait for another process's lock leaves the event loop free) gets foreign keys, WAL and a
+    busy timeout on every connect."""
     target = async_url(url)
     if target.get_backend_name() != "sqlite":
         return create_async_engine(target, **kwargs)
     if not target.database or target.database == ":memory:":
         raise ValueError("SQLite needs a file (sqlite:///path): each connection would get "
                          "a database of its own")  # fmt: skip
-    engine = create_async_engine(target, async_creator=connector(target.database), **kwargs)
+    engine = create_async_engine(target, **kwargs)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+class Turns:
+    """SQLite lets one connection write at a time. This process's units of work queue for
+    that here, in order, instead of in SQLite's busy handler, which polls with growing sleeps:
+    16 at once on a busy event loop, some waited past busy_timeout there and failed
+    (docs/performance.md, 2026-12-02). Another process's lock is still waited for in SQLite,
+    on aiosqlite's thread."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._holder: asyncio.Task[Any] | None = None
+
+    async def take(self) -> None:
+        if self._holder is not None and self._holder is asyncio.current_task():
+            raise RuntimeError("a unit of work began inside another: it would wait for itself")
+        await self._lock.acquire()
+        self._holder = asyncio.current_task()
+
+    def give_back(self) -> None:
+        self._holder = None
+        self._lock.release()
 
 
 class Database:
@@ -59,6 +81,7 @@ class Database:
         self._engine_kwargs = engine_kwargs
         self.engine = create_engine(self.url, **engine_kwargs)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.turns = None if self.is_postgresql else Turns()
 
     @property
     def is_postgresql(self) -> bool:

@@ -81,7 +81,7 @@ async def admit(
 ) -> tuple[bool, Sender | None]:
     """Claim the update (False: it was handled before) and read its sender: one round trip on
     PostgreSQL, where every update starts with this; two statements on SQLite, which has no
-    data-modifying CTEs and answers inline anyway."""
+    data-modifying CTEs."""
     dialect = session.get_bind().dialect.name
     if dialect != "postgresql":
         if not await claim_update(session, update_id, at):

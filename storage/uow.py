@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from types import TracebackType
 from typing import Self
 from zoneinfo import ZoneInfo
@@ -39,17 +38,9 @@ class Storage:
         return UnitOfWork(self)
 
 
-_OPEN = threading.local()  # units of work open on this thread (SQLite only)
-
-
 class UnitOfWork:
     """`async with storage.unit_of_work() as uow:` commits on success, rolls back on error.
-
-    On SQLite, which answers inline on the event loop, a unit of work runs from start to end
-    without letting another one in, so people's updates handled side by side never wait on
-    each other's locks. That holds only while nothing inside one awaits anything but the
-    database; a second one opening on the same thread means something did, and is refused.
-    """
+    On SQLite this process's units of work take turns (`Database.turns`)."""
 
     session: AsyncSession
     audit: AuditLog
@@ -66,14 +57,16 @@ class UnitOfWork:
 
     async def __aenter__(self) -> Self:
         s = self._storage
-        self._inline = not s.db.is_postgresql
-        if self._inline and getattr(_OPEN, "busy", False):
-            raise RuntimeError(
-                "a unit of work began while another was open on this thread: on SQLite "
-                "it would wait for the other's lock, which cannot finish (storage/uow.py)"
-            )
+        self._turns = s.db.turns
+        if self._turns is not None:
+            await self._turns.take()
         self.session = s.db.session()
-        await self.session.begin()
+        try:
+            await self.session.begin()
+        except BaseException:
+            if self._turns is not None:
+                self._turns.give_back()
+            raise
         self.audit = AuditLog(self.session, s.clock)
         self.referrals = ReferralRepository(self.session, s.clock, s.tz, self.audit)
         self.personal = PersonalDetailsStore(self.session, s.clock, s.cipher, self.audit)
@@ -84,7 +77,6 @@ class UnitOfWork:
         self.replies = ReplyStore(self.session, s.cipher)
         self.clock = s.clock
         self.tz = s.tz
-        _OPEN.busy = self._inline
         return self
 
     async def admit(
@@ -124,6 +116,8 @@ class UnitOfWork:
                 await self.session.rollback()
         finally:
             forget_connection(self.session)
-            await self.session.close()
-            if self._inline:
-                _OPEN.busy = False
+            try:
+                await self.session.close()
+            finally:
+                if self._turns is not None:
+                    self._turns.give_back()

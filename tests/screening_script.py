@@ -49,7 +49,7 @@ def to_consent(lang: str, la_text: str = "caerdydd") -> list[Step]:
 def details(lang: str, dob: str = "02/05/1992") -> list[Step]:
     """After consent: the individual's details, ending on the review screen."""
     return [
-        ("say", "Siân ap Dafydd-Jones"), ("say", dob), ("say", "07700 900123"),
+        ("say", "Siân ap Dafydd-Jones"), ("say", dob), ("say", "07400 123456"),
         ("say", "1 Heol y Frenhines, Caerdydd"), ("say", "cf10 1aa"),
         ("press", a(lang, "session_language", "cy")),
         ("press", a(lang, "contact_times", "evenings")),

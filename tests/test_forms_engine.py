@@ -165,13 +165,13 @@ async def test_a_worker_answers_one_question_per_message_in_order(storage: Stora
         "3/4 · On which day?",
     ]
     assert await worker.press("Today") == ["4/4 · Which number?"]
-    (review,) = await worker.say("07700 900123")
+    (review,) = await worker.say("07400 123456")
     assert review.split("\n") == [
         "Check the attempt", "", "<Attempt>", "• How: Phone", "• Reached: Yes",
-        "• Day: 23/11/2026", "", "<Who>", "• Number: +447700900123",
+        "• Day: 23/11/2026", "", "<Who>", "• Number: +447400123456",
     ]  # fmt: skip
     assert worker.buttons == [["Change: Attempt", "Change: Who"], ["Save"]]
-    assert SECRET[worker.actor.user_id] == {"number": "+447700900123"}  # kept apart
+    assert SECRET[worker.actor.user_id] == {"number": "+447400123456"}  # kept apart
     assert "number" not in KEPT[worker.actor.user_id]
 
 
@@ -192,7 +192,7 @@ async def test_changing_one_answer_asks_again_only_what_rests_on_it(storage: Sto
     worker = await start(storage)
     for label in ("Phone", "Yes", "Today"):
         await worker.press(label)
-    await worker.say("07700 900123")
+    await worker.say("07400 123456")
     assert await worker.say("Save") == ["Use the buttons"]
     assert await worker.press("Change: Attempt") == ["Which Attempt answer?"]
     assert worker.buttons == [["How", "Reached"], ["Day"], ["Back"]]  # what applies
@@ -200,13 +200,13 @@ async def test_changing_one_answer_asks_again_only_what_rests_on_it(storage: Sto
     # "No" makes the reason apply: it is asked, then the review again; nothing else.
     assert await worker.press("No") == ["3/5 · What happened?"]
     (review,) = await worker.say("Nobody in")
-    assert "• Why not: Nobody in" in review and "• Number: +447700900123" in review
+    assert "• Why not: Nobody in" in review and "• Number: +447400123456" in review
     # The number rests on the method: changing the method asks for the number again.
     await worker.press("Change: Attempt")
     await worker.press("How")
     assert await worker.press("Visit") == ["5/5 · Which number?"]
-    (review,) = await worker.say("07700 900456")
-    assert "• How: Visit" in review and "+447700900456" in review
+    (review,) = await worker.say("07400 654321")
+    assert "• How: Visit" in review and "+447400654321" in review
     assert await worker.step() == REVIEW
 
 
@@ -216,11 +216,11 @@ async def test_an_answer_that_changes_nothing_goes_straight_back_to_the_review(
     worker = await start(storage)
     for label in ("Phone", "Yes", "Today"):
         await worker.press(label)
-    await worker.say("07700 900123")
+    await worker.say("07400 123456")
     await worker.press("Change: Attempt")
     await worker.press("How")
     (review,) = await worker.press("Phone")  # the same method: the number still stands
-    assert review.startswith("Check the attempt") and "+447700900123" in review
+    assert review.startswith("Check the attempt") and "+447400123456" in review
     assert await worker.step() == REVIEW
     await worker.press("Change: Who")
     assert worker.buttons == [["Number"], ["Back"]]

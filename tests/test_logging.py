@@ -15,7 +15,7 @@ from tests.fakeapi import FakeBotApi
 from tests.harness import running_bot
 
 # What the sergeant types about the parent (tests/screening_script.py), and the people's names.
-PERSONAL = ["Siân", "Dafydd-Jones", "02/05/1992", "07700", "900123", "Heol y Frenhines", "1aa"]
+PERSONAL = ["Siân", "Dafydd-Jones", "02/05/1992", "07400", "123456", "Heol y Frenhines", "1aa"]
 NAMES = ["Gwilym", "Prydderch", "Angharad"]
 
 

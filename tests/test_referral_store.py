@@ -284,7 +284,7 @@ async def test_personal_details_are_encrypted_at_rest_and_every_read_is_audited(
     storage: Storage,
 ) -> None:
     ref = await screened(storage)
-    details = {"name": "Gwenllian Prydderch", "initials": "GP", "phone": "07700 900123"}
+    details = {"name": "Gwenllian Prydderch", "initials": "GP", "phone": "07400 123456"}
     async with storage.unit_of_work() as uow:
         referral = await uow.referrals.get(ref)
         await uow.personal.save(referral, details, actor=OFFICER)
@@ -294,7 +294,7 @@ async def test_personal_details_are_encrypted_at_rest_and_every_read_is_audited(
             text("SELECT payload FROM personal_details WHERE referral_id = :id"),
             {"id": referral.id},
         )
-        assert b"Prydderch" not in bytes(raw) and b"07700" not in bytes(raw)
+        assert b"Prydderch" not in bytes(raw) and b"07400" not in bytes(raw)
         assert await uow.referrals.answers(referral) == {}
         assert await uow.personal.initials(referral) == "GP"
         assert await uow.personal.read(referral, actor="user:9", purpose="first contact") == details

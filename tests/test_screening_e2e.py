@@ -51,7 +51,7 @@ async def test_a_sergeant_refers_an_eligible_grandparent_and_a_worker_accepts(
         assert (await press(sergeant, a(lang, "consent", "given"))).startswith("22/")
         review = await give_details(sergeant, lang)
         assert review.startswith(t(lang, "screen.review.title", reference="R-")[:20])
-        assert "Siân ap Dafydd-Jones" in review and "+447700900123" in review
+        assert "Siân ap Dafydd-Jones" in review and "+447400123456" in review
         await sergeant.press(t(lang, "screen.submit"))
         (done,) = await sergeant.wait_for_reply()
         (notice,) = await worker.wait_for_reply()
@@ -64,7 +64,7 @@ async def test_a_sergeant_refers_an_eligible_grandparent_and_a_worker_accepts(
     assert done.text is not None and referral.reference in done.text
     assert "14/12/2026" in done.text and "23/02/2027" in done.text  # 21 days, 3 months
     assert notice.text is not None and f"{referral.reference} (SDJ)" in notice.text
-    assert "Siân" not in notice.text and "07700" not in notice.text  # initials only
+    assert "Siân" not in notice.text and "07400" not in notice.text  # initials only
     assert notice.buttons == [["Accept"]]
 
 

@@ -33,7 +33,7 @@ ALLOWED = {ReferralState.SCREENING, ReferralState.CLOSED_INELIGIBLE,
 actions = st.one_of(
     st.tuples(st.just("text"), st.text(max_size=60)),
     st.tuples(st.just("text"), st.sampled_from(
-        ["yes", "no", "ie", "na", "today", "ddoe", "31/02/2024", "07700 900123", "CF10 1AA",
+        ["yes", "no", "ie", "na", "today", "ddoe", "31/02/2024", "07400 123456", "CF10 1AA",
          "cardiff", "17", "200", "Siân Jones", "none", ""]
     )),
     st.tuples(st.just("command"), st.sampled_from(["screen", "cancel", "help", "language"])),
