@@ -63,7 +63,7 @@ def build_application(
         .build()
     )
     app.bot_data["deps"] = Deps(storage, Assistant(storage, bot_username=""))
-    app.bot_data["dialogue_idle"] = timedelta(hours=settings.screening_idle_hours)
+    app.bot_data["dialogue_idle"] = timedelta(hours=settings.dialogue_idle_hours)
 
     # Group -1: private chats, each update once, enrolled users only (strangers hear one
     # polite message and nothing else).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -34,7 +34,13 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
     webhook_listen: str = Field(default="127.0.0.1", alias="WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8443, ge=1, le=65535, alias="WEBHOOK_PORT")
-    screening_idle_hours: float = Field(default=12, gt=0, alias="OOCPS_SCREENING_IDLE_HOURS")
+    # Any dialogue (a screening, an invite …); the older name is still read.
+    dialogue_idle_hours: float = Field(
+        default=12,
+        gt=0,
+        alias="OOCPS_DIALOGUE_IDLE_HOURS",
+        validation_alias=AliasChoices("OOCPS_DIALOGUE_IDLE_HOURS", "OOCPS_SCREENING_IDLE_HOURS"),
+    )
     log_level: str = Field(default="INFO", alias="OOCPS_LOG_LEVEL")
     state_dir: str | None = Field(default=None, alias="OOCPS_STATE_DIR")
 
@@ -109,7 +115,15 @@ class SettingsError(Exception):
     """Settings cannot be used; the message is one line that names every variable at fault."""
 
 
-_BY_ALIAS = {field.alias or name.upper(): field for name, field in Settings.model_fields.items()}
+_BY_ALIAS = {
+    alias: field
+    for name, field in Settings.model_fields.items()
+    for alias in (
+        field.validation_alias.choices
+        if isinstance(field.validation_alias, AliasChoices)
+        else [field.alias or name.upper()]
+    )
+}
 
 
 def load_settings(*required: str, **overrides: object) -> Settings:

@@ -77,7 +77,7 @@ async def test_the_bot_runs_the_sweep_on_a_timer_with_the_configured_idle_time(
     storage: Storage, clock: FixedClock
 ) -> None:
     settings = load_settings(
-        TELEGRAM_BOT_TOKEN="1:abc", OOCPS_ENCRYPTION_KEY=TEST_KEY, OOCPS_SCREENING_IDLE_HOURS=2
+        TELEGRAM_BOT_TOKEN="1:abc", OOCPS_ENCRYPTION_KEY=TEST_KEY, OOCPS_DIALOGUE_IDLE_HOURS=2
     )
     app = build_application(settings, storage)
     assert app.job_queue is not None

@@ -170,3 +170,15 @@ def test_a_command_that_needs_settings_names_all_it_lacks() -> None:
         require(load_settings(), "telegram_bot_token", "encryption_key")
     assert str(err.value).startswith("TELEGRAM_BOT_TOKEN and OOCPS_ENCRYPTION_KEY are not set")
     require(load_settings(OOCPS_ENCRYPTION_KEY=TEST_KEY), "encryption_key")  # nothing lacking
+
+
+def test_the_idle_limit_is_for_any_dialogue_and_its_older_name_is_still_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert load_settings().dialogue_idle_hours == 12
+    assert load_settings(OOCPS_DIALOGUE_IDLE_HOURS=2).dialogue_idle_hours == 2
+    assert load_settings(OOCPS_SCREENING_IDLE_HOURS=3).dialogue_idle_hours == 3
+    monkeypatch.setenv("OOCPS_SCREENING_IDLE_HOURS", "5")
+    assert load_settings().dialogue_idle_hours == 5
+    with pytest.raises(SettingsError, match="OOCPS_DIALOGUE_IDLE_HOURS Input should be greater"):
+        load_settings(OOCPS_DIALOGUE_IDLE_HOURS=0)
