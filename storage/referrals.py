@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import JSON, bindparam, delete, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,6 +43,18 @@ def _record(insert: Any) -> Any:
 
 
 _BY_ID = select(Referral).where(Referral.id == bindparam("id"))  # built once: every answer
+
+
+@cache
+def _with_answers(dialect: str) -> Any:
+    """A referral and its screening answers as one JSON object, in one statement (built once
+    per database kind: the two spell the aggregate differently)."""
+    if dialect == "postgresql":
+        answers = func.json_object_agg(_ANSWERS.c.question, _ANSWERS.c.value)
+    else:
+        answers = func.json_group_object(_ANSWERS.c.question, func.json(_ANSWERS.c.value))
+    of_referral = select(answers).where(_ANSWERS.c.referral_id == Referral.id).scalar_subquery()
+    return select(Referral, type_coerce(of_referral, JSON)).where(Referral.id == bindparam("id"))
 
 
 class ReferralRepository:
@@ -128,6 +140,22 @@ class ReferralRepository:
             self._loaded[referral_id] = referral
         if referral is None:
             raise NotFound("referral_not_found", f"no referral #{referral_id}")
+        return referral
+
+    async def with_answers(self, referral_id: int) -> Referral:
+        """`get_by_id`, with its screening answers read in the same statement (a screening
+        needs both on every step)."""
+        known = self._loaded.get(referral_id)
+        if known is not None and known in self._session and referral_id in self._answers:
+            return known
+        dialect = self._session.get_bind().dialect.name
+        row = (await self._session.execute(_with_answers(dialect), {"id": referral_id})).first()
+        if row is None:
+            raise NotFound("referral_not_found", f"no referral #{referral_id}")
+        referral: Referral = row[0]
+        answers = row[1]
+        self._loaded[referral_id] = referral
+        self._answers[referral_id] = dict(answers or {})
         return referral
 
     async def record_answer(

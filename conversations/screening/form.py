@@ -35,7 +35,7 @@ KIND = "screening"
 
 async def referral_of(turn: Turn) -> Referral:
     assert turn.dialogue.referral_id is not None
-    return await turn.uow.referrals.get_by_id(turn.dialogue.referral_id)
+    return await turn.uow.referrals.with_answers(turn.dialogue.referral_id)
 
 
 class ScreeningHooks(Hooks):
