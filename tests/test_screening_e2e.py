@@ -256,7 +256,8 @@ async def test_refused_consent_closes_the_case_and_keeps_nothing_personal(
     async with storage.unit_of_work() as uow:
         referral = await uow.session.scalar(select(Referral))
         assert referral is not None and referral.lifecycle_state is S.CLOSED_NO_CONSENT
-        assert await uow.session.get(PersonalDetails, referral.id) is None
+        details = await uow.session.get(PersonalDetails, referral.id)  # compliance factors
+        assert details is not None and details.payload is None and details.purged_at is not None
 
 
 async def test_bad_answers_are_re_asked_with_an_example_and_nothing_is_lost(

@@ -40,7 +40,9 @@ QUESTIONS: tuple[Question, ...] = (
     Question("social_services", "choice", "checks", YES_NO, pauses_on=("no",)),
     Question("social_services_date", "date", "checks", ("today", "yesterday")),
     Question("needs_screened", "choice", "checks", YES_NO, pauses_on=("no",)),
-    Question("compliance_factors", "text", "checks", ("none_known",), shortcut="none_known"),
+    # Free text about people (it may name a partner, an address): encrypted like the details.
+    Question("compliance_factors", "text", "checks", ("none_known",), personal=True,
+             shortcut="none_known"),
     # 8: explained to the individual; willing (§4, footnotes 3, 4 and 11)
     Question("explained_expectations", "choice", "explained", DONE, pauses_on=("not_yet",)),
     # What was explained differs by disposal (footnotes 3 and 4).

@@ -92,6 +92,7 @@ async def _not_open(uow: UnitOfWork, actor: Actor, referral: Referral) -> Reply:
 
 
 DETAIL_FIELDS = (
+    "compliance_factors",
     "name",
     "dob",
     "phone",
