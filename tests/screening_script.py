@@ -101,6 +101,13 @@ async def press(user: SimUser, label: str) -> str:
     return reply.text or ""
 
 
+async def confirm_end(user: SimUser, confirm: str, lang: str = "en") -> str:
+    """An answer that ends the screening is asked about first (`confirm`): yes, end it."""
+    assert user.last is not None and user.last.text == confirm
+    assert user.last.buttons == [[t(lang, "screen.end.yes")], [t(lang, "screen.end.no")]]
+    return await press(user, t(lang, "screen.end.yes"))
+
+
 async def say(user: SimUser, text: str) -> str:
     await user.send(text)
     (reply,) = await user.wait_for_reply()

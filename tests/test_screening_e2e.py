@@ -15,7 +15,16 @@ from storage.uow import Storage
 from tests import screening_script as script
 from tests.fakeapi import FakeBotApi, SimUser
 from tests.harness import running_bot
-from tests.screening_script import a, enrol, give_details, press, q, say, screen_to_consent
+from tests.screening_script import (
+    a,
+    confirm_end,
+    enrol,
+    give_details,
+    press,
+    q,
+    say,
+    screen_to_consent,
+)
 
 S = ReferralState
 
@@ -119,6 +128,8 @@ async def test_each_ineligible_answer_ends_the_screening_with_its_reason(
         await start_screening(storage, sergeant, "gwent")
         for key, value in answers:
             last = await press(sergeant, a("en", key, value))
+        assert last.startswith(t("en", f"screen.ineligible.{reason}"))  # asked first
+        last = await confirm_end(sergeant, last)
         assert last.startswith(t("en", f"screen.ineligible.{reason}"))
         assert "Guidance: §" in last
         assert await say(sergeant, "hello") == t("en", "text.not_expected")
@@ -165,7 +176,8 @@ async def test_who_they_are_and_whether_they_accept_responsibility_can_end_it(
         assert q("en", "relationship") in await say(sergeant, "yesterday")
         if key != "relationship":
             await press(sergeant, a("en", "relationship", "parent"))
-        assert (await press(sergeant, a("en", key, value))).startswith(
+        asked = await press(sergeant, a("en", key, value))
+        assert (await confirm_end(sergeant, asked)).startswith(
             t("en", f"screen.ineligible.{reason}")
         )
 
@@ -217,11 +229,11 @@ async def test_with_no_yot_officer_enrolled_police_are_told_to_contact_the_yot(
     sergeant, yot = api.user(108, "Sgt"), api.user(109, "Yvonne")
     async with running_bot(storage, api):
         await enrol(storage, sergeant, InviteSpec("police", "Sgt", "dyfed-powys"))
-        ended = await _to_age(sergeant, "16")
+        ended = await confirm_end(sergeant, await _to_age(sergeant, "16"))
         assert ended.startswith(t("en", "screen.ineligible.under_18"))
         assert t("en", "screen.signpost.yot") in ended
         await enrol(storage, yot, InviteSpec("yot", "Yvonne", "dyfed-powys"))
-        adult = await _to_age(yot, "19")
+        adult = await confirm_end(yot, await _to_age(yot, "19"))
         assert adult.startswith(t("en", "screen.ineligible.adult_via_police"))
 
 
@@ -340,7 +352,7 @@ async def test_in_welsh_typed_answers_and_the_ending_are_welsh_too(
         await start_screening(storage, rhingyll, "north-wales")
         assert q("cy", "offence_level") in await say(rhingyll, "rhybudd amodol")
         assert q("cy", "gravity") in await say(rhingyll, "ie")
-        ended = await say(rhingyll, "4")
+        ended = await confirm_end(rhingyll, await say(rhingyll, "4"), "cy")
         assert ended.startswith(t("cy", "screen.ineligible.gravity"))
         assert "Canllawiau: §3, troednodyn 9." in ended
 
@@ -366,3 +378,36 @@ async def test_who_was_told_of_a_new_referral_is_on_record_and_a_blocked_worker_
     assert rows[mair.id].kind == "new_referral" and rows[mair.id].sent_at is not None
     assert rows[mair.id].chat_message_id == notice.message_id
     assert rows[ifan.id].sent_at is None and rows[ifan.id].chat_message_id is None  # still owed
+
+
+async def test_an_answer_that_would_end_the_screening_is_asked_about_first(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    """A mistyped incident date or a mis-tapped gravity score does not close the screening."""
+    sergeant = api.user(120, "Sgt")
+    async with running_bot(storage, api):
+        await start_screening(storage, sergeant, "gwent")
+        for k, v in [("outcome", "community_resolution"), ("offence_level", "yes")]:
+            await press(sergeant, a("en", k, v))
+        asked = await press(sergeant, a("en", "gravity", "3"))
+        assert asked.startswith(t("en", "screen.ineligible.gravity"))
+        assert "“3”" in asked
+        mis_tapped = sergeant.last
+        assert mis_tapped is not None
+        assert q("en", "history") in await say(sergeant, "1")  # typed: the answer changed
+        yes = mis_tapped.button_data(t("en", "screen.end.yes"))
+        assert yes is not None
+        await sergeant.press_data(mis_tapped.message_id, yes)  # too late: it was changed
+        (stale,) = await sergeant.wait_for_reply()
+        assert stale.text == t("en", "button.stale")
+        await press(sergeant, a("en", "history", "first"))
+        asked = await say(sergeant, "01/01/2021")
+        assert asked.startswith(t("en", "screen.ineligible.before_commencement"))
+        await sergeant.press(t("en", "screen.end.no"))  # the question again, in its place
+        await sergeant.wait_until(lambda u: q("en", "incident_date") in (u.last_text or ""))
+        assert q("en", "relationship") in await say(sergeant, "14/11/2026")
+    async with storage.unit_of_work() as uow:
+        referral = await uow.session.scalar(select(Referral))
+        assert referral is not None and referral.lifecycle_state is S.SCREENING
+        answers = await uow.referrals.answers(referral)
+        assert answers["gravity"] == "1" and answers["incident_date"] == "2026-11-14"

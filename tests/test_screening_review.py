@@ -16,7 +16,16 @@ from storage.models import PersonalDetails, Referral
 from storage.uow import Storage
 from tests.fakeapi import FakeBotApi, SimUser
 from tests.harness import running_bot
-from tests.screening_script import a, enrol, give_details, press, q, say, screen_to_consent
+from tests.screening_script import (
+    a,
+    confirm_end,
+    enrol,
+    give_details,
+    press,
+    q,
+    say,
+    screen_to_consent,
+)
 
 
 @pytest.fixture
@@ -173,7 +182,7 @@ async def test_a_change_that_makes_the_individual_ineligible_ends_the_screening(
         review = sergeant.last
         assert review is not None
         await change(sergeant, "person", "remorse")
-        ended = await press(sergeant, a("en", "remorse", "no"))
+        ended = await confirm_end(sergeant, await press(sergeant, a("en", "remorse", "no")))
         assert ended.startswith(t("en", "screen.ineligible.responsibility"))
         submit = review.button_data(t("en", "screen.submit"))  # still on screen above
         assert submit is not None

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from conversations.forms.engine import ask
 from conversations.forms.hooks import Hooks, Store, Turn
 from conversations.forms.questions import Answers, Form, Question
 from conversations.i18n import t
@@ -89,8 +90,9 @@ class ScreeningHooks(Hooks):
     async def after(
         self, turn: Turn, question: Question, value: Any, answers: Answers
     ) -> Outcome | None:
-        """Eligibility after every answer: an ineligible one ends the screening at once; a
-        parent under 18 goes to the force's YOT officers; refused consent closes it."""
+        """Eligibility after every answer: an ineligible one is confirmed, then ends the
+        screening (a mistyped date or a mis-tapped score must not close it at once); a parent
+        under 18 goes to the force's YOT officers; refused consent closes it."""
         uow, actor = turn.uow, turn.actor
         referral = await referral_of(turn)
         decision = assess(answers, actor.role)
@@ -100,7 +102,7 @@ class ScreeningHooks(Hooks):
                 text = t(actor.language, "handover.done", reference=referral.reference)
                 return Outcome([Reply(text)], notices=notices)
         if decision is not None:
-            return await _ineligible(turn, referral, decision)
+            return await _confirm_end(turn, question, value, decision)
         if question.key == "consent" and value == "refused":
             return await _refused(turn, referral)
         return None
@@ -139,6 +141,34 @@ class ScreeningHooks(Hooks):
             return []
         la = las[code].name(turn.lang)
         return [t(turn.lang, "screen.review.postcode_la", postcode=postcode, la=la)]
+
+
+async def _confirm_end(turn: Turn, question: Question, value: Any, decision: Decision) -> Outcome:
+    """The answer is kept and the officer stays on its question until they say: end the
+    screening, or change the answer (typing or pressing another answer changes it too)."""
+    lang, uow, actor = turn.lang, turn.uow, turn.actor
+    shown = await turn.form.hooks.shown(turn, question, value)
+    end = button(uow, actor, t(lang, "screen.end.yes"), "screening.end", q=question.key)
+    back = button(uow, actor, t(lang, "screen.end.no"), "screening.unsay", q=question.key)
+    reason = t(lang, f"screen.ineligible.{decision.reason}")
+    text = t(lang, "screen.end.confirm", reason=reason, answer=shown)
+    return Outcome([Reply(text, buttons=((end,), (back,)))])
+
+
+async def end_confirmed(turn: Turn) -> Outcome:
+    """ "Yes, end it": ended with the reason, if the answers still make it ineligible."""
+    referral = await referral_of(turn)
+    decision = assess(await turn.uow.referrals.answers(referral), turn.actor.role)
+    if decision is None:  # the answer was changed meanwhile
+        return Outcome([await ask(turn)])
+    return await _ineligible(turn, referral, decision)
+
+
+async def unsay(turn: Turn) -> Outcome:
+    """ "No, change it": the answer is taken back and its question asked again."""
+    referral = await referral_of(turn)
+    await turn.uow.referrals.forget_answer(referral, turn.dialogue.step)
+    return Outcome([await ask(turn, edit=True)])
 
 
 async def _ineligible(turn: Turn, referral: Referral, decision: Decision) -> Outcome:

@@ -16,7 +16,7 @@ from conversations.forms.order import REVIEW
 from conversations.i18n import t
 from conversations.keyboards import button
 from conversations.reply import Outcome, Reply
-from conversations.screening.form import FORM, KIND, referral_of
+from conversations.screening.form import FORM, KIND, end_confirmed, referral_of, unsay
 from conversations.screening.submit import submit
 from storage.dialogues import DialogueState
 from storage.uow import UnitOfWork
@@ -71,6 +71,8 @@ async def on_button(
         return await _start(uow, actor)
     if action == "screening.submit" and dialogue.step == REVIEW:
         return await submit(uow, actor, await referral_of(turn), dialogue)
+    if action in ("screening.end", "screening.unsay") and payload.get("q") == dialogue.step:
+        return await (end_confirmed if action == "screening.end" else unsay)(turn)
     outcome = await engine.on_button(turn, action, payload)
     return outcome if outcome is not None else Outcome([Reply(t(actor.language, "button.stale"))])
 
