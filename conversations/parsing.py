@@ -279,6 +279,14 @@ def parse_age(text: str, *, low: int, high: int) -> int | Problem:
 
 # Typing instead of pressing ------------------------------------------------------------------
 
+# What people type for "nothing to say" (either language), where a None-like button is shown.
+NOTHING = {"none", "no", "nothing", "nil", "na", "dim", "dimbyd", "dimun", "dimogwbl"}  # folded
+
+
+def means_nothing(text: str) -> bool:
+    return fold(text) in NOTHING
+
+
 _YES = {"yes", "y", "ie", "do", "oes", "ydy", "ydw", "ydyn", "yeah", "yep"}
 _NO = {"no", "n", "na", "naddo", "nacoes", "nacydy", "nagoes", "nope"}
 _NUMBERING = re.compile(r"^\s*[0-9]{1,2}(?:\s*(?:[.):\-]|\ufe0f?\u20e3)\s*|\s+)(?=\S)")

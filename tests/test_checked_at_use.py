@@ -62,20 +62,23 @@ async def test_a_worker_moved_to_another_la_cannot_open_the_old_details(storage:
     assert texts(await assistant.press(moved, crafted)) == [STALE]
 
 
-async def test_the_full_details_show_none_typed_for_an_optional_answer(storage: Storage) -> None:
+async def test_none_typed_counts_as_the_none_button_and_the_details_show_it(
+    storage: Storage,
+) -> None:
     steps = script.whole("en")
-    notes = ("press", script.a("en", "notes", "no_notes"))
-    steps[steps.index(notes)] = ("say", "none")
+    for key, button_value, typed in [("notes", "no_notes", "none"),
+                                     ("additional_needs", "none", "Dim")]:  # fmt: skip
+        steps[steps.index(("press", script.a("en", key, button_value)))] = ("say", typed)
+    steps[steps.index(("say", "4, 7"))] = ("say", "none")  # children's ages: plain text
     assistant, outcome = await submitted(storage, steps=steps)
     mair = await assistant.identify(2)
     assert mair is not None
     reply = await assistant.press(mair, token(outcome, "Accept"))
     (shown,) = texts(await assistant.press(mair, token(reply, t("en", "notify.show_details"))))
-    assert f"• {t('en', 'screen.r.notes')}: none" in shown
-    assert (
-        f"• {t('en', 'screen.r.additional_needs')}: {script.a('en', 'additional_needs', 'none')}"
-        in shown
-    )
+    assert f"• {t('en', 'screen.r.notes')}: {script.a('en', 'notes', 'no_notes')}" in shown
+    none = script.a("en", "additional_needs", "none")
+    assert f"• {t('en', 'screen.r.additional_needs')}: {none}" in shown
+    assert f"• {t('en', 'screen.r.children_ages')}: none" in shown  # as typed, no crash
 
 
 async def test_accept_pressed_again_says_it_is_already_yours(storage: Storage) -> None:

@@ -13,6 +13,7 @@ from conversations.parsing import (
     Problem,
     initials,
     match_choice,
+    means_nothing,
     parse_age,
     parse_date,
     parse_name,
@@ -508,3 +509,13 @@ def test_nothing_a_sergeant_types_makes_a_parser_fail(typed: str) -> None:
     parse_age(typed, low=10, high=110)
     search_las(typed, WALES)
     match_choice(typed, YES_NO)
+
+
+@pytest.mark.parametrize("typed", ["none", "None.", "NO", "nothing", "n/a", "Dim", "dim byd"])
+def test_words_for_nothing_are_understood_in_either_language(typed: str) -> None:
+    assert means_nothing(typed)
+
+
+@pytest.mark.parametrize("typed", ["none of his family", "nobody", "4, 7", "dimai"])
+def test_text_that_says_something_is_not_nothing(typed: str) -> None:
+    assert not means_nothing(typed)

@@ -19,7 +19,7 @@ from conversations.forms.questions import Answers, Form, Question
 from conversations.forms.reading import read_typed
 from conversations.i18n import t
 from conversations.keyboards import button, rows
-from conversations.parsing import Problem, match_choice
+from conversations.parsing import Problem, match_choice, means_nothing
 from conversations.reply import Button, Outcome, Reply
 from storage.dialogues import DialogueState
 from storage.uow import UnitOfWork
@@ -160,6 +160,8 @@ async def _read(turn: Turn, question: Question, text: str, answers: Answers) -> 
 
 
 async def _typed_button(turn: Turn, question: Question, text: str, answers: Answers) -> str | None:
+    if question.shortcut is not None and means_nothing(text):
+        return question.shortcut  # "none" typed where a "None known" button is shown
     for lang in dict.fromkeys((turn.lang, "en", "cy")):
         options = await turn.form.hooks.options(turn, question, answers, lang)
         if (value := match_choice(text, options)) is not None:

@@ -40,7 +40,7 @@ class Question:
     # Answers given in the light of others: when one of these changes on the review, this
     # question is asked again (consent names the LA).
     rests_on: tuple[str, ...] = ()
-    # A quick button that answers a typed question ("None known").
+    # A quick button that answers a typed question ("None known"): "none" typed counts as it.
     shortcut: str | None = None
     limit: int = 500  # the longest text, or the highest number
     least: int = 0  # the lowest number
