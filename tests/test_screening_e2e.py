@@ -7,12 +7,15 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
+from conversations.assistant import Assistant
 from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from state_machine.lifecycle import ReferralState
 from storage.models import AuditEvent, Notification, PersonalDetails, Referral
 from storage.uow import Storage
 from tests import screening_script as script
+from tests.assistant_script import drive
+from tests.assistant_script import enrol as enrol_actor
 from tests.fakeapi import FakeBotApi, SimUser
 from tests.harness import running_bot
 from tests.screening_script import (
@@ -411,3 +414,21 @@ async def test_an_answer_that_would_end_the_screening_is_asked_about_first(
         assert referral is not None and referral.lifecycle_state is S.SCREENING
         answers = await uow.referrals.answers(referral)
         assert answers["gravity"] == "1" and answers["incident_date"] == "2026-11-14"
+
+
+async def test_a_social_services_date_before_the_incident_names_the_incident_date(
+    storage: Storage,
+) -> None:
+    assistant = Assistant(storage, "bot")
+    sergeant = await enrol_actor(assistant, 1, InviteSpec("police", "Sgt", "gwent"))
+    steps = [("say", "/screen"), *script.to_consent("en")]
+    steps[steps.index(("say", "14/11/2026"))] = ("press", a("en", "incident_date", "today"))
+    upto = steps.index(("press", a("en", "social_services_date", "yesterday")))
+    await drive(assistant, sergeant, steps[:upto])
+    refused = await assistant.text(sergeant, "yesterday")
+    assert refused is not None
+    problem, again = (reply.text for reply in refused.replies)
+    assert problem == t("en", "screen.social_services_before_incident", incident="23/11/2026")
+    assert q("en", "social_services_date") in again
+    accepted = await assistant.text(sergeant, "today")
+    assert accepted is not None and q("en", "needs_screened") in accepted.replies[-1].text

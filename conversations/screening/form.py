@@ -56,8 +56,6 @@ class ScreeningHooks(Hooks):
     def bounds(
         self, turn: Turn, question: Question, answers: Answers, today: date
     ) -> tuple[date | None, date | None]:
-        if question.key == "social_services_date" and answers.get("incident_date"):
-            return date.fromisoformat(answers["incident_date"]), today
         if question.key == "dob":
             return today - timedelta(days=365 * MAX_AGE), today
         return None, today
@@ -65,7 +63,12 @@ class ScreeningHooks(Hooks):
     def check(
         self, turn: Turn, question: Question, value: Any, answers: Answers, today: date
     ) -> Problem | None:
-        """The date of birth must fit the age given (a year either way)."""
+        """Social services are spoken to after the incident, not before; the date of birth
+        must fit the age given (a year either way)."""
+        incident = answers.get("incident_date")
+        if question.key == "social_services_date" and incident and value < incident:
+            day = date.fromisoformat(incident).strftime("%d/%m/%Y")
+            return Problem("screen.social_services_before_incident", {"incident": day})
         age = answers.get("age")
         if question.key != "dob" or age is None:
             return None
