@@ -277,6 +277,22 @@ def parse_age(text: str, *, low: int, high: int) -> int | Problem:
     return value
 
 
+_AGES_SPLIT = re.compile(r"\s*(?:,|;|&|\+|/|\band\b|\ba\b|\s)\s*", re.IGNORECASE)
+MAX_CHILD_AGE = 17
+MAX_CHILDREN = 20  # far more than any family; keeps the answer short
+
+
+def parse_children_ages(text: str) -> str | Problem:
+    """Each child's age in whole years, 0 for a baby ("4, 7", "4 and 7", "4 a 7"): kept as
+    "4, 7"; anything else is asked again."""
+    parts = [p for p in _AGES_SPLIT.split(text.strip()) if p]
+    if not 0 < len(parts) <= MAX_CHILDREN or not all(
+        p.isdigit() and int(p) <= MAX_CHILD_AGE for p in parts
+    ):
+        return Problem("parse.children_ages.invalid", {"high": MAX_CHILD_AGE})
+    return ", ".join(str(int(p)) for p in parts)
+
+
 # Typing instead of pressing ------------------------------------------------------------------
 
 # What people type for "nothing to say" (either language), where a None-like button is shown.

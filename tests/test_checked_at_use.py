@@ -69,7 +69,8 @@ async def test_none_typed_counts_as_the_none_button_and_the_details_show_it(
     for key, button_value, typed in [("notes", "no_notes", "none"),
                                      ("additional_needs", "none", "Dim")]:  # fmt: skip
         steps[steps.index(("press", script.a("en", key, button_value)))] = ("say", typed)
-    steps[steps.index(("say", "4, 7"))] = ("say", "none")  # children's ages: plain text
+    address = next(step for step in steps if step[1].startswith("1 Heol"))
+    steps[steps.index(address)] = ("say", "none")  # the address: plain text, no None button
     assistant, outcome = await submitted(storage, steps=steps)
     mair = await assistant.identify(2)
     assert mair is not None
@@ -78,7 +79,7 @@ async def test_none_typed_counts_as_the_none_button_and_the_details_show_it(
     assert f"• {t('en', 'screen.r.notes')}: {script.a('en', 'notes', 'no_notes')}" in shown
     none = script.a("en", "additional_needs", "none")
     assert f"• {t('en', 'screen.r.additional_needs')}: {none}" in shown
-    assert f"• {t('en', 'screen.r.children_ages')}: none" in shown  # as typed, no crash
+    assert f"• {t('en', 'screen.r.address')}: none" in shown  # as typed, no crash
 
 
 async def test_accept_pressed_again_says_it_is_already_yours(storage: Storage) -> None:

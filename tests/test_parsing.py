@@ -15,6 +15,7 @@ from conversations.parsing import (
     match_choice,
     means_nothing,
     parse_age,
+    parse_children_ages,
     parse_date,
     parse_name,
     parse_text,
@@ -519,3 +520,17 @@ def test_words_for_nothing_are_understood_in_either_language(typed: str) -> None
 @pytest.mark.parametrize("typed", ["none of his family", "nobody", "4, 7", "dimai"])
 def test_text_that_says_something_is_not_nothing(typed: str) -> None:
     assert not means_nothing(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("4, 7", "4, 7"), ("4 and 7", "4, 7"), ("4 a 7", "4, 7"), ("0", "0"), ("3 5 11", "3, 5, 11"),
+     ("07", "7")],
+)  # fmt: skip
+def test_childrens_ages_are_numbers_kept_alike(typed: str, kept: str) -> None:
+    assert parse_children_ages(typed) == kept
+
+
+@pytest.mark.parametrize("typed", ["four", "4, seven", "18", "", "none", "4.5", "-1", "1 " * 21])
+def test_childrens_ages_that_are_not_numbers_are_asked_again(typed: str) -> None:
+    assert parse_children_ages(typed) == Problem("parse.children_ages.invalid", {"high": 17})

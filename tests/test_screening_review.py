@@ -10,6 +10,7 @@ from sqlalchemy import select
 from conversations.assistant import Assistant
 from conversations.enrolment import InviteSpec, create_invite, new_token
 from conversations.i18n import t
+from conversations.parsing import MAX_CHILDREN
 from conversations.screening.questions import BY_KEY, QUESTIONS
 from state_machine.lifecycle import ReferralState
 from storage.models import PersonalDetails, Referral
@@ -229,6 +230,7 @@ async def test_the_review_fits_one_telegram_message_with_every_answer_at_its_lon
     assert actor is not None
     longest = {q.key: "ŵ" * q.limit for q in QUESTIONS if q.kind == "text"}
     longest["name"] = "Siân " + "ŵ" * (BY_KEY["name"].limit - 5)
+    longest["children_ages"] = ", ".join(["17"] * MAX_CHILDREN)
     outcome = await assistant.command(actor, "screen")
     for _ in range(60):
         reply = outcome.replies[-1]

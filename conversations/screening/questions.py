@@ -7,6 +7,7 @@ a button's label, `screen.r.<key>` its label on the review screen.
 from __future__ import annotations
 
 from conversations.forms.questions import Question, when
+from conversations.parsing import parse_children_ages
 from state_machine.eligibility import repeat_needs_conditional_caution
 
 YES_NO = ("yes", "no")
@@ -65,7 +66,8 @@ QUESTIONS: tuple[Question, ...] = (
              ("mornings", "afternoons", "evenings", "any_time"), personal=True),
     Question("additional_needs", "text", "details", ("none",), personal=True, shortcut="none"),
     Question("childcare", "choice", "details", YES_NO, personal=True),
-    Question("children_ages", "text", "details", personal=True, limit=100),
+    Question("children_ages", "text", "details", personal=True, limit=100,
+             parser=parse_children_ages),
     Question("notes", "text", "details", ("no_notes",), personal=True, shortcut="no_notes",
              limit=1000),
 )  # fmt: skip
