@@ -128,8 +128,10 @@ async def test_a_stranger_and_a_revoked_user_hear_only_that_the_service_is_close
 ) -> None:
     assistant, _admin = await one_person(storage, "admin")
     assert texts(await assistant.command(Delivery(100, STRANGER), name)) == [CLOSED]
+    assert texts(await assistant.text(Delivery(101, STRANGER), name)) == [CLOSED]
     await revoke(storage, PEOPLE["admin"][0])
-    assert texts(await assistant.command(Delivery(101, PEOPLE["admin"][0]), name)) == [CLOSED]
+    assert texts(await assistant.command(Delivery(102, PEOPLE["admin"][0]), name)) == [CLOSED]
+    assert texts(await assistant.text(Delivery(103, PEOPLE["admin"][0]), name)) == [CLOSED]
 
 
 # 2. Buttons that stand alone: (who presses, what the story is, action, the case, expected).
@@ -273,7 +275,7 @@ INSIDE, OUTSIDE, NOT_THEIRS = "inside it", "not in it", "in one it may not run"
 DIALOGUE_ROWS = [
     pytest.param(
         kind, role, where, ALLOWED if where == INSIDE else REFUSED,
-        id=f"{role} presses a {kind} button {where} -> "
+        id=f"{role} presses {'an' if kind[0] in 'aeiou' else 'a'} {kind} button {where} -> "
            f"{ALLOWED if where == INSIDE else REFUSED}",
     )
     for kind, roles, _step, _value in DIALOGUE_TABLE
@@ -303,6 +305,8 @@ async def test_a_dialogue_button_answers_only_inside_a_dialogue_the_role_may_run
         assert said and STALE not in said
     else:
         assert said == [t(actor.language, "button.stale")]
+    if where == NOT_THEIRS:  # nor does typing carry it on
+        assert texts(await assistant.text(actor, value)) == [t(actor.language, "text.not_expected")]
 
 
 # 4. Tokens that are not this person's to press, or no token at all.
@@ -313,6 +317,7 @@ async def test_another_users_token_is_refused_and_still_works_for_its_owner(
     mair, ifan = here.actors["worker-cardiff"], here.actors["worker-cardiff-2"]
     accept = await issue(storage, mair, "referral.accept", {"referral_id": here.referral_id})
     assert texts(await here.assistant.press(ifan, accept)) == [STALE]  # Ifan could accept...
+    assert texts(await here.assistant.press(Delivery(400, STRANGER), accept)) == [CLOSED]
     assert texts(await here.assistant.press(mair, accept))[0].startswith("You accepted")
     language = await issue(storage, mair, "language.set", {"language": "cy"})
     assert texts(await here.assistant.press(ifan, language)) == [STALE]  # ...or not: not his
