@@ -1,0 +1,416 @@
+"""Who may do what, as one table (issue 10 item 5): every command and every button, for every
+role, in scope and out of it, and crafted, replayed, revoked and other-user tokens. A person is
+allowed exactly where DESIGN.md §1 says; everywhere else they get the same neutral refusal,
+and someone not enrolled hears only that this is a closed service.
+
+Buttons here are mostly crafted: issued on the server for the person being tested, as if the
+button had somehow been shown to them, so each row shows the check is made when it is used.
+A new command, action or kind of dialogue fails `test_every_..._has_rows` until it has rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from conversations import registry
+from conversations.access import ROLE_COMMANDS, ROLES, Actor
+from conversations.assistant import Assistant, Delivery
+from conversations.enrolment import InviteSpec
+from conversations.i18n import both, t
+from conversations.reply import Outcome
+from storage.models import Referral
+from storage.uow import Storage
+from tests import screening_script as script
+from tests.assistant_script import drive, enrol
+
+ALLOWED, REFUSED = "allowed", "refused"
+STALE = t("en", "button.stale")
+UNKNOWN = t("en", "command.unknown")
+CLOSED = both("stranger.closed_service")
+
+# The people of every story below, by telegram id: a Gwent sergeant refers to Cardiff.
+PEOPLE: dict[str, tuple[int, InviteSpec]] = {
+    "sergeant-gwent": (1, InviteSpec("police", "Sgt", "gwent")),
+    "worker-cardiff": (2, InviteSpec("worker", "Mair", la_codes=("cardiff",))),
+    "worker-cardiff-2": (3, InviteSpec("worker", "Ifan", la_codes=("cardiff",))),
+    "worker-newport": (4, InviteSpec("worker", "Nia", la_codes=("newport",))),
+    "manager-cardiff": (5, InviteSpec("manager", "Mel", la_codes=("cardiff",))),
+    "manager-national": (6, InviteSpec("manager", "Nat", national=True)),
+    "police-south-wales": (7, InviteSpec("police", "Sgt Rees", "south-wales")),
+    "yot-gwent": (8, InviteSpec("yot", "Yvonne", "gwent")),
+    "yot-south-wales": (9, InviteSpec("yot", "Yann", "south-wales")),
+    "admin": (10, InviteSpec("admin", "Ada")),
+}
+ONE_OF_EACH_ROLE = ("sergeant-gwent", "yot-gwent", "worker-cardiff", "manager-cardiff", "admin")
+STRANGER = 999
+
+
+def texts(outcome: Outcome | None) -> list[str]:
+    assert outcome is not None
+    return [reply.text for reply in outcome.replies]
+
+
+def role_of(who: str) -> str:
+    return PEOPLE[who.removesuffix(" moved to newport")][1].role
+
+
+async def issue(storage: Storage, actor: Actor, action: str, payload: dict[str, Any]) -> str:
+    """A token made on the server for this user: a button they may never have been shown."""
+    async with storage.unit_of_work() as uow:
+        return uow.buttons.issue(actor.user_id, action, payload, uow.clock.now())
+
+
+async def revoke(storage: Storage, telegram_id: int) -> None:
+    async with storage.unit_of_work() as uow:
+        user = await uow.people.by_telegram_id(telegram_id)
+        assert user is not None
+        await uow.people.revoke(user, actor="test")
+
+
+async def latest_referral(storage: Storage) -> int:
+    async with storage.unit_of_work() as uow:
+        referral_id = (await uow.session.execute(select(func.max(Referral.id)))).scalar_one()
+        assert referral_id is not None
+        return int(referral_id)
+
+
+async def one_person(storage: Storage, who: str) -> tuple[Assistant, Actor]:
+    assistant = Assistant(storage, "bot")
+    telegram_id, spec = PEOPLE[who]
+    return assistant, await enrol(assistant, telegram_id, spec)
+
+
+# 1. Commands: who may use each one, as DESIGN.md §1 gives each role its work. Written out
+#    here rather than read from ROLE_COMMANDS, so the table is the spec the code is held to.
+EVERYONE = frozenset(ROLES)
+COMMAND_TABLE: dict[str, frozenset[str]] = {
+    "help": EVERYONE,
+    "language": EVERYONE,
+    "whoami": EVERYONE,
+    "cancel": EVERYONE,
+    "screen": frozenset({"police", "yot"}),  # screening and referring is police's and YOT's
+    "invite": frozenset({"admin"}),  # only an admin enrols people
+    "users": frozenset({"admin"}),
+}
+COMMAND_ROWS = [
+    pytest.param(
+        role,
+        name,
+        ALLOWED if role in allowed else REFUSED,
+        id=f"{role} sends /{name} -> {ALLOWED if role in allowed else REFUSED}",
+    )
+    for name, allowed in COMMAND_TABLE.items()
+    for role in ROLES
+]
+ROLE_PERSON = {role_of(who): who for who in ONE_OF_EACH_ROLE}
+
+
+@pytest.mark.parametrize(("role", "name", "expected"), COMMAND_ROWS)
+async def test_a_command_is_for_the_roles_design_gives_it(
+    storage: Storage, role: str, name: str, expected: str
+) -> None:
+    assistant, actor = await one_person(storage, ROLE_PERSON[role])
+    assert (name in ROLE_COMMANDS[role]) == (expected == ALLOWED)  # the menu agrees
+    said = texts(await assistant.command(actor, name))
+    if expected == ALLOWED:
+        assert said and UNKNOWN not in said
+    else:
+        assert said == [t(actor.language, "command.unknown")]
+
+
+@pytest.mark.parametrize("name", [*COMMAND_TABLE, "start", "frobnicate"])
+async def test_a_stranger_and_a_revoked_user_hear_only_that_the_service_is_closed(
+    storage: Storage, name: str
+) -> None:
+    assistant, _admin = await one_person(storage, "admin")
+    assert texts(await assistant.command(Delivery(100, STRANGER), name)) == [CLOSED]
+    assert texts(await assistant.text(Delivery(101, STRANGER), name)) == [CLOSED]
+    await revoke(storage, PEOPLE["admin"][0])
+    assert texts(await assistant.command(Delivery(102, PEOPLE["admin"][0]), name)) == [CLOSED]
+    assert texts(await assistant.text(Delivery(103, PEOPLE["admin"][0]), name)) == [CLOSED]
+
+
+# 2. Buttons that stand alone: (who presses, what the story is, action, the case, expected).
+#    The cases: "people" (everyone enrolled, no referral), "submitted" (the sergeant's
+#    referral offered to Cardiff), "accepted" (worker-cardiff has taken it on), "handed over"
+#    (the sergeant typed an age under 18; it waits for a Gwent YOT officer).
+PEOPLE_ONLY, SUBMITTED, ACCEPTED, HANDED = "people", "submitted", "accepted", "handed over"
+ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
+    # Anyone enrolled may choose their language and answer /cancel's question.
+    *[
+        (who, f"presses {action}", action, PEOPLE_ONLY, ALLOWED)
+        for action in ("language.set", "cancel.confirm", "cancel.keep")
+        for who in ONE_OF_EACH_ROLE
+    ],
+    # Accept on an offer: only a worker of the referral's LA, while it waits.
+    ("worker-cardiff", "accepts a cardiff referral", "referral.accept", SUBMITTED, ALLOWED),
+    ("worker-newport", "accepts a cardiff referral", "referral.accept", SUBMITTED, REFUSED),
+    ("worker-cardiff moved to newport", "accepts a cardiff referral", "referral.accept",
+     SUBMITTED, REFUSED),
+    ("manager-cardiff", "accepts a cardiff referral", "referral.accept", SUBMITTED, REFUSED),
+    ("manager-national", "accepts a cardiff referral", "referral.accept", SUBMITTED, REFUSED),
+    ("sergeant-gwent", "accepts their own referral", "referral.accept", SUBMITTED, REFUSED),
+    ("yot-gwent", "accepts a cardiff referral", "referral.accept", SUBMITTED, REFUSED),
+    ("admin", "accepts a cardiff referral", "referral.accept", SUBMITTED, REFUSED),
+    # Full details: only the worker who accepted it, while it is in their LAs.
+    ("worker-cardiff", "opens the details they accepted", "referral.details", ACCEPTED,
+     ALLOWED),
+    ("worker-cardiff-2", "opens a colleague's referral", "referral.details", ACCEPTED,
+     REFUSED),
+    ("worker-cardiff moved to newport", "opens the details they accepted",
+     "referral.details", ACCEPTED, REFUSED),
+    ("worker-cardiff", "opens details before accepting", "referral.details", SUBMITTED,
+     REFUSED),
+    ("worker-newport", "opens a cardiff referral", "referral.details", ACCEPTED, REFUSED),
+    ("manager-cardiff", "opens a cardiff referral", "referral.details", ACCEPTED, REFUSED),
+    ("manager-national", "opens a cardiff referral", "referral.details", ACCEPTED, REFUSED),
+    ("sergeant-gwent", "opens their own referral", "referral.details", ACCEPTED, REFUSED),
+    ("yot-gwent", "opens a cardiff referral", "referral.details", ACCEPTED, REFUSED),
+    ("admin", "opens a cardiff referral", "referral.details", ACCEPTED, REFUSED),
+    # Take a hand-over: only a YOT officer of the force it was handed to.
+    ("yot-gwent", "takes a gwent hand-over", "referral.take", HANDED, ALLOWED),
+    ("yot-south-wales", "takes a gwent hand-over", "referral.take", HANDED, REFUSED),
+    ("sergeant-gwent", "takes back their hand-over", "referral.take", HANDED, REFUSED),
+    ("police-south-wales", "takes a gwent hand-over", "referral.take", HANDED, REFUSED),
+    ("worker-cardiff", "takes a gwent hand-over", "referral.take", HANDED, REFUSED),
+    ("manager-national", "takes a gwent hand-over", "referral.take", HANDED, REFUSED),
+    ("admin", "takes a gwent hand-over", "referral.take", HANDED, REFUSED),
+]  # fmt: skip
+
+
+@dataclass
+class World:
+    assistant: Assistant
+    actors: dict[str, Actor]
+    referral_id: int | None
+
+
+async def world(storage: Storage, case: str) -> World:
+    """Everyone in PEOPLE enrolled, and the referral in the state the case names."""
+    assistant = Assistant(storage, "bot")
+    actors = {who: await enrol(assistant, tid, spec) for who, (tid, spec) in PEOPLE.items()}
+    sergeant = actors["sergeant-gwent"]
+    if case == PEOPLE_ONLY:
+        return World(assistant, actors, None)
+    if case == HANDED:
+        said = await drive(assistant, sergeant, under_18_steps())
+        assert texts(said)[0].startswith(t("en", "handover.done", reference="R-")[:30])
+    else:
+        await drive(assistant, sergeant, script.whole("en"))
+    referral_id = await latest_referral(storage)
+    if case == ACCEPTED:
+        accept = await issue(storage, actors["worker-cardiff"], "referral.accept",
+                             {"referral_id": referral_id})  # fmt: skip
+        accepted = texts(await assistant.press(actors["worker-cardiff"], accept))
+        assert accepted[0].startswith("You accepted")
+    return World(assistant, actors, referral_id)
+
+
+def under_18_steps() -> list[script.Step]:
+    """The sergeant's screening up to the age, typed as 17 (tests/test_screening_e2e.py)."""
+    a = script.a
+    return [
+        ("say", "/screen"),
+        *[("press", a("en", k, v)) for k, v in [
+            ("outcome", "community_resolution"), ("offence_level", "yes"), ("gravity", "1"),
+            ("history", "first")]],
+        ("say", "today"),
+        *[("press", a("en", k, v)) for k, v in [
+            ("relationship", "parent"), ("accepts_responsibility", "yes"),
+            ("admits_guilt", "yes"), ("remorse", "yes"), ("resident_in_wales", "yes")]],
+        ("say", "CF10 1AA"), ("press", "Cardiff"), ("say", "17"),
+    ]  # fmt: skip
+
+
+async def presser(storage: Storage, here: World, who: str) -> Actor:
+    """The person pressing; "… moved to newport" is revoked and invited again for Newport
+    (the same user row, so only a check at use can stop an old token)."""
+    if not who.endswith(" moved to newport"):
+        return here.actors[who]
+    telegram_id, spec = PEOPLE[who.removesuffix(" moved to newport")]
+    await revoke(storage, telegram_id)
+    moved = InviteSpec(spec.role, spec.display_name, la_codes=("newport",))
+    return await enrol(here.assistant, telegram_id, moved)
+
+
+def payload_for(action: str, referral_id: int | None) -> dict[str, Any]:
+    if action == "language.set":
+        return {"language": "cy"}
+    if action.startswith("referral."):
+        return {"referral_id": referral_id}
+    return {}
+
+
+@pytest.mark.parametrize(
+    ("who", "action", "case", "expected"),
+    [pytest.param(who, action, case, expected, id=f"{who} {story} -> {expected}")
+     for who, story, action, case, expected in ACTION_ROWS],
+)  # fmt: skip
+async def test_a_button_is_allowed_only_in_role_and_scope_when_it_is_pressed(
+    storage: Storage, who: str, action: str, case: str, expected: str
+) -> None:
+    here = await world(storage, case)
+    actor = await presser(storage, here, who)
+    token = await issue(storage, actor, action, payload_for(action, here.referral_id))
+    said = texts(await here.assistant.press(actor, token))
+    if expected == ALLOWED:
+        assert said and STALE not in said
+    else:
+        assert said == [t(actor.language, "button.stale")]
+
+
+# 3. A dialogue's buttons: (kind, the roles that may carry it on, its first step, an answer
+#    there). Each is pressed by every role that may not run the kind's command (refused, even
+#    inside such a dialogue), by every role that may but is not in it (refused), and inside it
+#    (accepted).
+DIALOGUE_TABLE: list[tuple[str, frozenset[str], str, str]] = [
+    ("screening", frozenset({"police", "yot"}), "outcome", "community_resolution"),
+    ("invite", frozenset({"admin"}), "role", "worker"),
+]
+INSIDE, OUTSIDE, NOT_THEIRS = "inside it", "not in it", "in one it may not run"
+DIALOGUE_ROWS = [
+    pytest.param(
+        kind, role, where, ALLOWED if where == INSIDE else REFUSED,
+        id=f"{role} presses {'an' if kind[0] in 'aeiou' else 'a'} {kind} button {where} -> "
+           f"{ALLOWED if where == INSIDE else REFUSED}",
+    )
+    for kind, roles, _step, _value in DIALOGUE_TABLE
+    for role in ROLES
+    for where in ((INSIDE, OUTSIDE) if role in roles else (NOT_THEIRS,))
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "role", "where", "expected"), DIALOGUE_ROWS)
+async def test_a_dialogue_button_answers_only_inside_a_dialogue_the_role_may_run(
+    storage: Storage, kind: str, role: str, where: str, expected: str
+) -> None:
+    assistant, actor = await one_person(storage, ROLE_PERSON[role])
+    (command, step, value) = next((registry.DIALOGUES[k].command, s, v)
+                                  for k, _r, s, v in DIALOGUE_TABLE if k == kind)  # fmt: skip
+    if where == INSIDE:  # the button as the dialogue showed it
+        shown = await assistant.command(actor, command)
+        assert shown is not None
+        token = shown.replies[-1].buttons[0][0].token
+    else:
+        if where == NOT_THEIRS:  # a dialogue row of a kind they could never have opened
+            async with storage.unit_of_work() as uow:
+                await uow.dialogues.begin(actor.user_id, kind, step)
+        token = await issue(storage, actor, f"{kind}.answer", {"q": step, "v": value})
+    said = texts(await assistant.press(actor, token))
+    if expected == ALLOWED:
+        assert said and STALE not in said
+    else:
+        assert said == [t(actor.language, "button.stale")]
+    if where == NOT_THEIRS:  # nor does typing carry it on
+        assert texts(await assistant.text(actor, value)) == [t(actor.language, "text.not_expected")]
+
+
+# 4. Tokens that are not this person's to press, or no token at all.
+async def test_another_users_token_is_refused_and_still_works_for_its_owner(
+    storage: Storage,
+) -> None:
+    here = await world(storage, SUBMITTED)
+    mair, ifan = here.actors["worker-cardiff"], here.actors["worker-cardiff-2"]
+    accept = await issue(storage, mair, "referral.accept", {"referral_id": here.referral_id})
+    assert texts(await here.assistant.press(ifan, accept)) == [STALE]  # Ifan could accept...
+    assert texts(await here.assistant.press(Delivery(400, STRANGER), accept)) == [CLOSED]
+    assert texts(await here.assistant.press(mair, accept))[0].startswith("You accepted")
+    language = await issue(storage, mair, "language.set", {"language": "cy"})
+    assert texts(await here.assistant.press(ifan, language)) == [STALE]  # ...or not: not his
+
+
+async def test_a_replayed_answer_is_refused_once_the_dialogue_has_moved_on_or_ended(
+    storage: Storage,
+) -> None:
+    assistant, sergeant = await one_person(storage, "sergeant-gwent")
+    asked = await drive(assistant, sergeant, [("say", "/screen")])
+    labels = {b.label: b.token for row in asked.replies[-1].buttons for b in row}
+    answer = labels[script.a("en", "outcome", "community_resolution")]
+    assert STALE not in texts(await assistant.press(sergeant, answer))
+    assert texts(await assistant.press(sergeant, answer)) == [STALE]  # moved on
+    other = next(token for token in labels.values() if token != answer)
+    assert texts(await assistant.press(sergeant, other)) == [STALE]  # a sibling of it too
+    cancel = await assistant.command(sergeant, "cancel")
+    assert cancel is not None
+    yes = next(b.token for row in cancel.replies[-1].buttons for b in row
+               if b.label == t("en", "cancel.yes"))  # fmt: skip
+    assert texts(await assistant.press(sergeant, yes)) == [t("en", "cancel.done")]
+    assert texts(await assistant.press(sergeant, answer)) == [STALE]  # ended
+
+
+async def test_a_submitted_referrals_submit_button_pressed_again_is_refused(
+    storage: Storage,
+) -> None:
+    assistant, sergeant = await one_person(storage, "sergeant-gwent")
+    steps = script.whole("en")
+    review = await drive(assistant, sergeant, steps[:-1])
+    submit = next(b.token for r in review.replies for row in r.buttons for b in row
+                  if b.label == t("en", "screen.submit"))  # fmt: skip
+    assert "Referral R-" in texts(await assistant.press(sergeant, submit))[0]
+    assert texts(await assistant.press(sergeant, submit)) == [STALE]
+
+
+@pytest.mark.parametrize("same_scope", [True, False], ids=["back-in-cardiff", "now-newport"])
+async def test_a_revoked_users_tokens_are_refused_after_they_are_enrolled_again(
+    storage: Storage, same_scope: bool
+) -> None:
+    here = await world(storage, SUBMITTED)
+    mair = here.actors["worker-cardiff"]
+    accept = await issue(storage, mair, "referral.accept", {"referral_id": here.referral_id})
+    language = await issue(storage, mair, "language.set", {"language": "cy"})
+    await revoke(storage, 2)
+    for n, token in enumerate((accept, language)):  # revoked: nothing but the closed service
+        assert texts(await here.assistant.press(Delivery(500 + n, 2), token)) == [CLOSED]
+    again = InviteSpec("worker", "Mair", la_codes=("cardiff",) if same_scope else ("newport",))
+    back = await enrol(here.assistant, 2, again)
+    assert back.user_id == mair.user_id  # the same row: only voiding stops the old tokens
+    assert texts(await here.assistant.press(back, accept)) == [STALE]
+    assert texts(await here.assistant.press(back, language)) == [STALE]
+
+
+MADE_UP = {
+    "made up": "AAAAAAAAAAAAAAAA",
+    "over-long": "x" * 65,
+    "with a NUL byte": "abc\x00def",
+    "empty": "",
+    "not ascii": "ünïcödé",
+}
+
+
+@pytest.mark.parametrize("data", list(MADE_UP.values()), ids=list(MADE_UP))
+async def test_a_token_nobody_was_given_is_refused_and_a_stranger_hears_the_closed_service(
+    storage: Storage, data: str
+) -> None:
+    assistant, _ = await one_person(storage, "admin")
+    for who in ONE_OF_EACH_ROLE[:-1]:
+        telegram_id, spec = PEOPLE[who]
+        actor = await enrol(assistant, telegram_id, spec)
+        assert texts(await assistant.press(actor, data)) == [STALE]
+        delivered = await assistant.press(Delivery(600 + telegram_id, telegram_id), data)
+        assert texts(delivered) == [STALE]  # the same through the Telegram path
+    assert texts(await assistant.press(Delivery(700, STRANGER), data)) == [CLOSED]
+
+
+# Later features add rows: these fail until every command, action and kind has them.
+def test_every_command_has_rows() -> None:
+    assert set(COMMAND_TABLE) == set(registry.COMMANDS)
+
+
+def test_every_standalone_action_has_rows_for_every_role_allowed_and_refused() -> None:
+    covered = {action for _who, _story, action, _case, _expected in ACTION_ROWS}
+    assert covered == set(registry.ACTIONS)
+    for action in registry.ACTIONS:
+        rows = [(role_of(who), expected) for who, _s, a, _c, expected in ACTION_ROWS
+                if a == action]  # fmt: skip
+        assert {role for role, _ in rows} == set(ROLES), action
+        assert {role for role, e in rows if e == ALLOWED} == set(registry.ACTIONS[action].roles)
+
+
+def test_every_kind_of_dialogue_has_rows() -> None:
+    assert {kind for kind, *_ in DIALOGUE_TABLE} == set(registry.DIALOGUES)
+    for kind, roles, _step, _value in DIALOGUE_TABLE:
+        assert roles == COMMAND_TABLE[registry.DIALOGUES[kind].command], kind
