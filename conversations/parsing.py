@@ -144,8 +144,9 @@ def parse_uk_postcode(text: str) -> str | Problem:
     return f"{match.group(1)} {match.group(2)}"
 
 
-# A suggestion, not a lookup: the LAs a postcode AREA reaches into. Border areas (SY, CH) are
-# mostly England; the officer still chooses, and can type the LA's name instead.
+# A suggestion, not a lookup: the LAs a postcode AREA reaches into; every area that reaches
+# into Wales is here, so any other is outside Wales. Border areas (SY, CH, HR) are mostly
+# England; the officer still chooses, and can type the LA's name instead.
 POSTCODE_AREAS: dict[str, tuple[str, ...]] = {
     "CF": ("cardiff", "vale-of-glamorgan", "rhondda-cynon-taf", "caerphilly", "merthyr-tydfil",
            "bridgend"),
@@ -156,6 +157,7 @@ POSTCODE_AREAS: dict[str, tuple[str, ...]] = {
     "LD": ("powys",),
     "SY": ("powys", "ceredigion", "gwynedd"),
     "CH": ("flintshire", "wrexham"),
+    "HR": ("powys", "monmouthshire"),  # Hay-on-Wye and the Monmouthshire border
 }  # fmt: skip
 
 

@@ -261,6 +261,7 @@ def test_a_welsh_postcode_area_suggests_the_las_it_reaches() -> None:
 def test_border_areas_suggest_only_their_welsh_las_and_elsewhere_suggests_none() -> None:
     assert postcode_las("SY23 1AA") == ("powys", "ceredigion", "gwynedd")
     assert postcode_las("CH5 1AA") == ("flintshire", "wrexham")
+    assert postcode_las("HR3 5AA") == ("powys", "monmouthshire")  # Hay-on-Wye
     assert postcode_las("W1A 1AA") == () and postcode_las("GIR 0AA") == ()
     assert postcode_las("C1 1AA") == () and postcode_las("") == ()
 

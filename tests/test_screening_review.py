@@ -315,3 +315,17 @@ async def test_a_home_postcode_outside_the_la_chosen_is_pointed_out_until_it_fit
         await press(sergeant, "Newport")  # among the LAs the postcode's area reaches
         review_text = await press(sergeant, a("en", "consent", "given"))
         assert "Local authority: Newport" in review_text and "⚠️" not in review_text
+
+
+async def test_a_home_postcode_outside_wales_gets_the_same_warning(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(310, "Sgt")
+    async with running_bot(storage, api):
+        await to_review(storage, sergeant)  # "lives in Wales: yes", Cardiff
+        await change(sergeant, "details", "postcode")
+        await sergeant.send("bs1 4dj")  # Bristol
+        warning, review = await sergeant.wait_for_reply(2)
+        assert warning.text == t("en", "screen.postcode_la", postcode="BS1 4DJ", la="Cardiff")
+        expected = t("en", "screen.review.postcode_la", postcode="BS1 4DJ", la="Cardiff")
+        assert expected in (review.text or "")

@@ -26,7 +26,6 @@ def find_las(text: str, las: Sequence[Place]) -> list[Place]:
 
 
 def postcode_fits_la(postcode: str, la_code: str | None) -> bool:
-    """Whether the home postcode's area reaches into the LA chosen; True where the table of
-    areas cannot say (the referral goes to the LA chosen, so a mismatch is worth a look)."""
-    areas = postcode_las(postcode)
-    return not areas or la_code is None or la_code in areas
+    """Whether the home postcode's area reaches into the LA chosen: a postcode outside Wales
+    does not (the referral goes to the LA chosen, so a mismatch is worth a look)."""
+    return la_code is None or la_code in postcode_las(postcode)
