@@ -10,7 +10,9 @@ from conversations.i18n import t
 from storage.uow import Storage
 from tests.fakeapi import SimUser
 
-Step = tuple[str, str]  # ("press", button label) or ("say", typed text)
+# ("press", button label), ("say", typed text), or ("pick", typed text that one button's
+# label matches, so it is taken at once: two messages back, the choice and the next question)
+Step = tuple[str, str]
 
 
 def a(lang: str, key: str, value: str) -> str:
@@ -19,7 +21,6 @@ def a(lang: str, key: str, value: str) -> str:
 
 def to_consent(lang: str, la_text: str = "caerdydd") -> list[Step]:
     """From the first question to the consent question: a grandparent, Community Resolution."""
-    cardiff = "Caerdydd" if lang == "cy" else "Cardiff"
     presses = [
         ("outcome", "community_resolution"), ("offence_level", "yes"), ("gravity", "2"),
         ("history", "first"),
@@ -33,7 +34,8 @@ def to_consent(lang: str, la_text: str = "caerdydd") -> list[Step]:
             ("admits_guilt", "yes"), ("remorse", "yes"), ("resident_in_wales", "yes"),
         ]
     ]  # fmt: skip
-    steps += [("say", la_text), ("press", cardiff), ("say", "34")]
+    # One LA matches: taken at once, said in a message of its own before the next question.
+    steps += [("pick", la_text), ("say", "34")]
     steps += [
         ("press", a(lang, k, v))
         for k, v in [
@@ -78,7 +80,8 @@ async def run(
             await user.press(value)
         else:
             await user.send(value)
-        replies = await user.wait_for_reply(2 if value == "/screen" else 1, timeout=60)
+        replies = await user.wait_for_reply(2 if value == "/screen" or kind == "pick" else 1,
+                                            timeout=60)  # fmt: skip
         if timed is not None:
             timed(time.perf_counter() - started)
         text = replies[-1].text or ""

@@ -432,3 +432,35 @@ async def test_a_social_services_date_before_the_incident_names_the_incident_dat
     assert q("en", "social_services_date") in again
     accepted = await assistant.text(sergeant, "today")
     assert accepted is not None and q("en", "needs_screened") in accepted.replies[-1].text
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        ("CF10", "Cardiff"),
+        ("np20", "Newport"),
+        ("1 Heol y Frenhines, Caerdydd CF10 1AA", "Cardiff"),
+    ],
+)
+async def test_an_outward_code_or_an_address_typed_at_the_la_question_finds_the_la(
+    storage: Storage, typed: str, offered: str
+) -> None:
+    assistant = Assistant(storage, "bot")
+    sergeant = await enrol_actor(assistant, 1, InviteSpec("police", "Sgt", "gwent"))
+    steps = [("say", "/screen"), *script.to_consent("en")]
+    await drive(assistant, sergeant, steps[: steps.index(("pick", "caerdydd"))])
+    found = await assistant.text(sergeant, typed)  # the hint itself suggests CF10
+    assert found is not None and found.replies[0].text == t("en", "screen.la.pick")
+    assert offered in [b.label for row in found.replies[0].buttons for b in row]
+
+
+async def test_a_search_with_one_match_takes_it_and_says_so(storage: Storage) -> None:
+    assistant = Assistant(storage, "bot")
+    sergeant = await enrol_actor(assistant, 1, InviteSpec("police", "Sgt", "gwent"))
+    steps = [("say", "/screen"), *script.to_consent("en")]
+    await drive(assistant, sergeant, steps[: steps.index(("pick", "caerdydd"))])
+    picked = await assistant.text(sergeant, "Bro Morg")  # its Welsh name
+    assert picked is not None
+    chosen, age = (reply.text for reply in picked.replies)
+    assert chosen == t("en", "screen.la.chosen", la="Vale of Glamorgan")
+    assert q("en", "age") in age

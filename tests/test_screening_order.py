@@ -129,7 +129,7 @@ async def shown_progress(storage: Storage, steps: list[script.Step]) -> list[tup
     for kind, value in steps:
         if value == "/screen":
             outcome = await assistant.command(actor, "screen")
-        elif kind == "say":
+        elif kind in ("say", "pick"):
             outcome = await assistant.text(actor, value)
         else:
             outcome = await assistant.press(actor, buttons[value])

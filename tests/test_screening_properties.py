@@ -83,7 +83,7 @@ async def _run(storage: Storage, steps: list[tuple[str, object]]) -> None:
         latest |= {b.label: b.token for b in shown}
         if kind == "script":
             how, what = next(scripted, ("say", "/help"))
-            if how == "say":
+            if how in ("say", "pick"):
                 outcome = await assistant.text(actor, what)
             elif what in latest:
                 outcome = await assistant.press(actor, latest[what])

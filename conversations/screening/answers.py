@@ -3,10 +3,11 @@ birth, whether a home postcode fits the LA chosen."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 
-from conversations.parsing import Problem, parse_uk_postcode, postcode_las, search_las
+from conversations.parsing import parse_uk_postcode, postcode_las, search_las
 from storage.reference import Place
 
 MAX_LA_BUTTONS = 8
@@ -16,13 +17,20 @@ def age_on(dob: date, today: date) -> int:
     return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
 
+_POSTCODE_IN = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b", re.IGNORECASE)
+_OUTWARD = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?", re.IGNORECASE)
+
+
 def find_las(text: str, las: Sequence[Place]) -> list[Place]:
-    """LAs for what the officer typed: part of a name (either language) or a postcode."""
-    postcode = parse_uk_postcode(text)
-    if not isinstance(postcode, Problem):
-        codes = postcode_las(postcode)
+    """LAs for what the officer typed: part of a name (either language), a postcode (alone,
+    or in an address), or an outward code such as CF10."""
+    typed = text.strip()
+    found = _POSTCODE_IN.search(typed)
+    postcode = parse_uk_postcode(found.group(0)) if found else None
+    if isinstance(postcode, str) or _OUTWARD.fullmatch(typed):
+        codes = postcode_las(postcode if isinstance(postcode, str) else typed)
         return [la for la in las if la.code in codes][:MAX_LA_BUTTONS]
-    return list(search_las(text, las))[:MAX_LA_BUTTONS]
+    return list(search_las(typed, las))[:MAX_LA_BUTTONS]
 
 
 def postcode_fits_la(postcode: str, la_code: str | None) -> bool:

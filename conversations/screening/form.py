@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from conversations.forms.engine import ask
+from conversations.forms.engine import answer, ask
 from conversations.forms.hooks import Hooks, Store, Turn
 from conversations.forms.questions import Answers, Form, Question
 from conversations.i18n import t
@@ -77,12 +77,18 @@ class ScreeningHooks(Hooks):
         return None
 
     async def search(self, turn: Turn, question: Question, text: str) -> Outcome:
-        """The LA: part of a name (either language) or a postcode offers buttons to pick."""
+        """The LA: part of a name (either language) or a postcode offers buttons to pick;
+        exactly one match is taken at once, and said on the next message."""
         lang = turn.lang
         found = find_las(text, await turn.uow.people.local_authorities())
         if not found:
             example = "Caerdydd / Cardiff / CF10"
             return Outcome([Reply(t(lang, "screen.la.none_found", example=example))])
+        if len(found) == 1:
+            (la,) = found
+            answered = await answer(turn, question, la.code, pressed=False)
+            chosen = Reply(t(lang, "screen.la.chosen", la=la.name(lang)))
+            return Outcome([chosen, *answered.replies], notices=answered.notices)
         choices = [
             button(turn.uow, turn.actor, la.name(lang), "screening.answer", q=question.key,
                    v=la.code)
