@@ -91,20 +91,8 @@ async def _not_open(uow: UnitOfWork, actor: Actor, referral: Referral) -> Reply:
     return Reply(text, edit=True)
 
 
-DETAIL_FIELDS = (
-    "compliance_factors",
-    "name",
-    "dob",
-    "phone",
-    "address",
-    "postcode",
-    "interpreter_language",
-    "contact_times",
-    "additional_needs",
-    "childcare",
-    "children_ages",
-    "notes",
-)
+# What the worker who accepted may see: every personal answer, in the order asked.
+DETAIL_FIELDS = tuple(q.key for q in QUESTIONS if q.personal)
 
 
 async def details(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
