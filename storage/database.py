@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import PoolResetState
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
@@ -36,6 +37,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _rollback_if_open(dbapi_connection: Any, record: Any, state: PoolResetState) -> None:
+    """A connection back in the pool is rolled back only if a transaction is still open.
+    SQLAlchemy's default rolls back every time, and through aiosqlite that is a trip to its
+    worker thread after every commit, for nothing (docs/performance.md, 2026-12-02)."""
+    if state.terminate_only or not state.asyncio_safe:
+        return  # being thrown away, or outside the event loop: nothing to keep clean
+    if record.driver_connection is not None and record.driver_connection.in_transaction:
+        dbapi_connection.rollback()
+
+
 def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     """An engine for `url`; SQLite (through aiosqlite, each call on its worker thread, so a
     wait for another process's lock leaves the event loop free) gets foreign keys, WAL and a
@@ -46,8 +57,9 @@ def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     if not target.database or target.database == ":memory:":
         raise ValueError("SQLite needs a file (sqlite:///path): each connection would get "
                          "a database of its own")  # fmt: skip
-    engine = create_async_engine(target, **kwargs)
+    engine = create_async_engine(target, pool_reset_on_return=None, **kwargs)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    event.listen(engine.sync_engine, "reset", _rollback_if_open)
     return engine
 
 

@@ -188,3 +188,32 @@ async def test_a_unit_of_work_inside_another_is_refused_not_left_waiting_for_its
     async with storage.unit_of_work() as uow:  # and the next one is fine
         assert await uow.people.profile(1) is None
     await db.dispose()
+
+
+async def test_a_connection_given_back_mid_transaction_is_rolled_back_and_a_clean_one_is_not(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Back in the pool, a connection is rolled back only if its transaction is still open:
+    a clean one costs no trip to aiosqlite's thread, an open one keeps no lock or row."""
+    import aiosqlite
+
+    rollbacks: list[bool] = []
+    real = aiosqlite.Connection.rollback
+
+    async def counted(self: aiosqlite.Connection) -> None:
+        rollbacks.append(self.in_transaction)
+        await real(self)
+
+    monkeypatch.setattr(aiosqlite.Connection, "rollback", counted)
+    async with db.session() as session, session.begin():
+        await session.execute(insert(ProcessedUpdate).values(update_id=1, processed_at=AT))
+    assert rollbacks == []  # committed: nothing to undo
+    async with db.engine.connect() as conn:  # closed with its transaction open
+        await conn.execute(insert(ProcessedUpdate).values(update_id=2, processed_at=AT))
+        assert conn.in_transaction()
+    assert rollbacks == [True]
+    assert await count(db) == 1  # update 2 was not kept ...
+    async with db.engine.begin() as conn:  # ... and no lock was: another write goes through
+        await conn.execute(insert(ProcessedUpdate).values(update_id=3, processed_at=AT))
+    assert await count(db) == 2
+    await db.dispose()
