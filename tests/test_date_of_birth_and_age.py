@@ -20,7 +20,7 @@ from storage.uow import Storage
 from tests import screening_script as script
 from tests.fakeapi import FakeBotApi, SimUser
 from tests.harness import running_bot
-from tests.screening_script import a, enrol, press, q, say
+from tests.screening_script import a, enrol, press, q, reference_in, say
 
 AGE = 34  # the age the common path gives (tests/screening_script.py)
 
@@ -69,6 +69,7 @@ async def test_a_date_of_birth_of_17_is_kept_and_the_screening_goes_to_the_yot(
         handed = await press(sergeant, keep)
         assert handed.startswith(t(lang, "handover.done", reference="R-")[:40])
         (notice,) = await yot.wait_for_reply()
+        assert notice.text == t("en", "handover.notice", reference=reference_in(handed))
         await yot.press(t("en", "handover.take"))
         (question,) = await yot.wait_for_reply()
         assert q("en", "social_services") in (question.text or "")

@@ -24,7 +24,7 @@ from storage.uow import Storage
 from tests import screening_script as script
 from tests.fakeapi import FakeBotApi
 from tests.harness import running_bot
-from tests.screening_script import enrol, q
+from tests.screening_script import enrol, q, reference_in
 
 FORCE = {"en": "Dyfed-Powys Police", "cy": "Heddlu Dyfed-Powys"}
 
@@ -49,10 +49,6 @@ async def the_referral(storage: Storage) -> Referral | None:
 async def kinds_told(storage: Storage) -> list[str]:
     async with storage.unit_of_work() as uow:
         return list(await uow.session.scalars(select(Notification.kind).order_by(Notification.id)))
-
-
-def reference_in(text: str) -> str:
-    return next(word.strip("().,:") for word in text.split() if word.startswith("(R-"))
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
@@ -110,6 +106,7 @@ async def test_the_idle_sweep_keeps_a_hand_over_waiting_and_tells_the_admins_onc
         await enrol(storage, yot, InviteSpec("yot", "Yvonne", "south-wales"))
         reference = reference_in(await script.run(sergeant, to_age("en", "17")))
         (offer,) = await yot.wait_for_reply()  # offered, and not taken up
+        assert offer.text == t("en", "handover.notice", reference=reference)
         await enrol(storage, admin, InviteSpec("admin", "Ada"))
         clock.advance(hours=13)  # past the 12 hours after which a screening counts as idle
         assert app.job_queue is not None
