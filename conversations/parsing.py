@@ -18,11 +18,26 @@ from phonenumbers import CountryCodeSource, PhoneNumberType
 
 
 @dataclass(frozen=True)
+class Offer:
+    """A way past a problem, offered as a button under it (a form's `check` may offer some):
+    `name` finds it again when pressed, `label` is its message key with `params`; pressing it
+    keeps the value given and records `answers` with it (the age a date of birth gives).
+    With no `answers` it asks the question again."""
+
+    name: str
+    label: str
+    params: dict[str, object] = field(default_factory=dict)
+    answers: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Problem:
-    """Why an answer was not accepted: a message key, and the values its text shows."""
+    """Why an answer was not accepted: a message key, and the values its text shows; and any
+    ways past it to offer as buttons."""
 
     key: str
     params: dict[str, object] = field(default_factory=dict)
+    offers: tuple[Offer, ...] = ()
 
 
 def fold(text: str) -> str:

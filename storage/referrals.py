@@ -100,8 +100,8 @@ class ReferralRepository:
         await self._session.flush()
 
     async def unattended_screenings(self, before: datetime) -> list[Referral]:
-        """Screenings nobody is working on (e.g. handed to a YOT that never took them up),
-        untouched since `before`."""
+        """Screenings nobody is working on (left by a dialogue that ended, or handed to a YOT
+        and not yet taken up), untouched since `before`."""
         last_answer = (
             select(func.max(ScreeningAnswer.answered_at))
             .where(ScreeningAnswer.referral_id == Referral.id)
@@ -113,6 +113,18 @@ class ReferralRepository:
             .where(Referral.state == ReferralState.SCREENING.value)
             .where(Referral.id.not_in(in_a_dialogue))
             .where(func.coalesce(last_answer, Referral.created_at) < before)
+        )
+        return list(rows)
+
+    async def handed_over(self, force_code: str | None) -> list[Referral]:
+        """Screenings handed to a YOT (see conversations/screening/handover.py) that nobody is
+        working on, of one force's officers, oldest first."""
+        in_a_dialogue = select(Dialogue.referral_id).where(Dialogue.referral_id.is_not(None))
+        rows = await self._session.scalars(
+            select(Referral)
+            .where(Referral.state == ReferralState.SCREENING.value, Referral.yot.is_(True))
+            .where(Referral.force_code == force_code, Referral.id.not_in(in_a_dialogue))
+            .order_by(Referral.created_at)
         )
         return list(rows)
 

@@ -123,3 +123,8 @@ async def screen_to_consent(user: SimUser, lang: str) -> str:
 
 async def give_details(user: SimUser, lang: str) -> str:
     return await run(user, details(lang))
+
+
+def reference_in(text: str) -> str:
+    """The reference a message gives in brackets: "… ({reference}) …"."""
+    return next(word.strip("().,:") for word in text.split() if word.startswith("(R-"))

@@ -309,6 +309,62 @@ async def test_a_dialogue_button_answers_only_inside_a_dialogue_the_role_may_run
         assert texts(await assistant.text(actor, value)) == [t(actor.language, "text.not_expected")]
 
 
+# 3b. A way past a problem (`<kind>.offer`: keep a date of birth, change the age to fit).
+#     Only the one the dialogue offered, to its user, at its question, while it still stands.
+OWN, REPLAYED, OTHER_OFFER, OTHER_STEP, CRAFTED = (
+    "their own",
+    "theirs again",
+    "an offer not made",
+    "at another question",
+    "crafted",
+)
+OFFER_ROWS: list[tuple[str, str, str]] = [
+    ("sergeant-gwent", OWN, ALLOWED),
+    ("sergeant-gwent", REPLAYED, REFUSED),
+    ("sergeant-gwent", OTHER_OFFER, REFUSED),
+    ("sergeant-gwent", OTHER_STEP, REFUSED),
+    ("police-south-wales", OWN, REFUSED),  # the Gwent sergeant's token, pressed by another
+    ("police-south-wales", CRAFTED, REFUSED),  # not in a screening
+    ("yot-gwent", CRAFTED, REFUSED),
+    ("worker-cardiff", CRAFTED, REFUSED),
+    ("manager-cardiff", CRAFTED, REFUSED),
+    ("admin", CRAFTED, REFUSED),
+]  # fmt: skip
+
+
+def at_a_date_of_birth_that_does_not_fit() -> list[script.Step]:
+    """The sergeant's screening to the date of birth, typed as 17 years ago (the age was 34)."""
+    return [("say", "/screen"), *script.to_consent("en"),
+            ("press", script.a("en", "consent", "given")), ("say", "Siân Jones"),
+            ("say", "01/01/2009")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("who", "token", "expected"),
+    [pytest.param(who, token, expected, id=f"{who} presses {token} offer -> {expected}")
+     for who, token, expected in OFFER_ROWS],
+)  # fmt: skip
+async def test_an_offer_is_taken_only_as_it_was_made_to_whom_it_was_made(
+    storage: Storage, who: str, token: str, expected: str
+) -> None:
+    here = await world(storage, PEOPLE_ONLY)
+    sergeant, actor = here.actors["sergeant-gwent"], here.actors[who]
+    offered = await drive(here.assistant, sergeant, at_a_date_of_birth_that_does_not_fit())
+    keep = offered.replies[-1].buttons[0][0].token
+    made = {OWN: keep, REPLAYED: keep}
+    if token == REPLAYED:
+        assert STALE not in texts(await here.assistant.press(sergeant, keep))
+    payload = {OTHER_OFFER: {"q": "dob", "o": "made up"}, OTHER_STEP: {"q": "age", "o": "keep"},
+               CRAFTED: {"q": "dob", "o": "keep"}}.get(token)  # fmt: skip
+    pressed = made[token] if payload is None else await issue(storage, actor, "screening.offer",
+                                                              payload)  # fmt: skip
+    said = texts(await here.assistant.press(actor, pressed))
+    if expected == ALLOWED:
+        assert said[-1].startswith(t("en", "handover.done", reference="R-")[:30])
+    else:
+        assert said == [t(actor.language, "button.stale")]
+
+
 # 4. Tokens that are not this person's to press, or no token at all.
 async def test_another_users_token_is_refused_and_still_works_for_its_owner(
     storage: Storage,

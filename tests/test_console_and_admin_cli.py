@@ -147,6 +147,19 @@ async def test_a_number_typed_where_no_buttons_are_shown_is_an_answer(storage: S
     assert t("en", "console.pick_number", count=5) not in term.text
 
 
+async def test_a_number_typed_at_a_question_without_buttons_is_its_answer_whatever_came_before(
+    storage: Storage,
+) -> None:
+    actor = await console_actor(storage, InviteSpec("police", "Sgt", "gwent"), "en")
+    # Up to the LA typed (its message and the age question have no buttons), then the age.
+    steps = script.to_consent("en")
+    typed = [value for _how, value in steps[: steps.index(("say", "34")) + 1]]
+    term = Terminal("/screen", *typed, "/quit")
+    await run_console(Assistant(storage, "oocps_bot"), actor, term.ask, term.say)
+    assert t("en", "console.pick_number", count=2) not in term.shown
+    assert term.shown[-3].endswith(t("en", "screen.q.social_services"))
+
+
 async def test_a_console_worker_is_offered_a_new_referral_and_takes_it_on(
     storage: Storage,
 ) -> None:

@@ -20,7 +20,7 @@ from conversations.forms.hooks import Hooks, Store, Turn
 from conversations.forms.order import REVIEW
 from conversations.forms.questions import Form, Question, when
 from conversations.i18n import catalogue, t
-from conversations.parsing import DATE_EXAMPLE
+from conversations.parsing import DATE_EXAMPLE, Offer, Problem
 from conversations.reply import Outcome, Reply
 from storage.dialogues import DialogueState
 from storage.uow import Storage, UnitOfWork
@@ -47,6 +47,11 @@ MESSAGES = {
     "attempt.change": "Change: {section}", "attempt.change_which": "Which {section} answer?",
     "attempt.back_to_review": "Back", "attempt.submit": "Save",
     "attempt.review_use_buttons": "Use the buttons", "attempt.pause.reached": "Paused",
+    "attempt.q.people": "How many people?", "attempt.q.adults": "How many adults?",
+    "attempt.q.note": "Anything else?", "attempt.r.people": "People",
+    "attempt.r.adults": "Adults", "attempt.r.note": "Note", "attempt.section.visit": "Visit",
+    "count.over": "{n} adults, but {people} people?", "count.more": "{n} people, then",
+    "count.again": "Type it again",
 }  # fmt: skip
 
 KEPT: dict[int, dict[str, Any]] = {}  # user id -> answers, as a feature's table would
@@ -94,8 +99,8 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 class Worker:
     """A worker going through the form, one unit of work per action, as the assistant does."""
 
-    def __init__(self, storage: Storage, actor: Actor) -> None:
-        self.storage, self.actor = storage, actor
+    def __init__(self, storage: Storage, actor: Actor, form: Form = FORM) -> None:
+        self.storage, self.actor, self.form = storage, actor, form
         self.last: Reply | None = None
         self.on_screen: dict[str, str] = {}  # label -> the newest button with it
 
@@ -103,7 +108,7 @@ class Worker:
         async with self.storage.unit_of_work() as uow:
             dialogue = await uow.dialogues.current(self.actor.user_id)
             assert dialogue is not None
-            outcome: Outcome = await act(uow, Turn(uow, self.actor, dialogue, FORM))
+            outcome: Outcome = await act(uow, Turn(uow, self.actor, dialogue, self.form))
         self.show(outcome.replies[-1])
         return outcome
 
@@ -140,16 +145,16 @@ class Worker:
         return None if dialogue is None else dialogue.step
 
 
-async def start(storage: Storage) -> Worker:
+async def start(storage: Storage, form: Form = FORM) -> Worker:
     assistant = Assistant(storage, "bot")
     spec = InviteSpec("worker", "Mair", la_codes=("cardiff",))
     await assistant.start(40, await create_invite(storage, spec, actor="t"), "en")
     actor = await assistant.identify(40)
     assert actor is not None
-    worker = Worker(storage, actor)
+    worker = Worker(storage, actor, form)
     async with storage.unit_of_work() as uow:
-        dialogue = await uow.dialogues.begin(actor.user_id, "attempt", engine.first_key(FORM))
-        worker.show(await engine.ask(Turn(uow, actor, dialogue, FORM)))
+        dialogue = await uow.dialogues.begin(actor.user_id, "attempt", engine.first_key(form))
+        worker.show(await engine.ask(Turn(uow, actor, dialogue, form)))
     return worker
 
 
@@ -259,3 +264,85 @@ async def test_discarding_ends_the_dialogue_and_the_form_forgets_its_answers(
         assert dialogue is not None
         await engine.discard(FORM, uow, dialogue, actor="test", reason="cancelled")
     assert await worker.step() is None and KEPT[worker.actor.user_id] == {}
+
+
+class HeadcountHooks(AttemptHooks):
+    """More adults than people is a slip in one of the two: either may be the one kept."""
+
+    def check(
+        self, turn: Turn, question: Question, value: Any, answers: Any, today: Any
+    ) -> Problem | None:
+        people = answers.get("people")
+        if question.key != "adults" or people is None or value <= people:
+            return None
+        more = Offer("more", "count.more", {"n": value}, {"people": value})
+        again = Offer("again", "count.again")
+        return Problem("count.over", {"n": value, "people": people}, (more, again))
+
+
+HEADCOUNT = Form(
+    "attempt",
+    "attempt",
+    (
+        Question("people", "number", "visit", limit=20),
+        Question("adults", "number", "visit", limit=20),
+        Question("note", "text", "visit", rests_on=("people",)),  # said about that many
+    ),
+    HeadcountHooks(),
+    editable_sections=("visit",),
+)
+
+
+async def test_a_problem_may_offer_buttons_and_pressing_one_keeps_the_value_given(
+    storage: Storage,
+) -> None:
+    worker = await start(storage, HEADCOUNT)
+    await worker.say("3")
+    assert await worker.say("5") == ["5 adults, but 3 people?"]  # one message, no re-ask
+    assert worker.buttons == [["5 people, then"], ["Type it again"]]
+    assert await worker.step() == "adults" and KEPT[worker.actor.user_id]["people"] == 3
+    offered = dict(worker.on_screen)
+    # Asked again: the offer's message keeps its words and says what was chosen.
+    assert await worker.press("Type it again") == [
+        "5 adults, but 3 people?\n\n✓ Type it again",
+        "2/3 · How many adults?",
+    ]
+    await worker.say("5")
+    # Kept: the value and the offer's answers, then on as if it had passed.
+    assert await worker.press("5 people, then") == [
+        "5 adults, but 3 people?\n\n✓ 5 people, then",
+        "3/3 · Anything else?",
+    ]
+    assert KEPT[worker.actor.user_id] == {"people": 5, "adults": 5}
+    worker.on_screen = offered  # the first offer's buttons, pressed now: the form moved on
+    assert await worker.press("5 people, then") == [t("en", "button.stale")]
+    (review,) = await worker.say("Two children")
+    assert "• People: 5" in review and "• Adults: 5" in review
+
+
+async def test_an_offer_taken_while_changing_an_answer_asks_what_rests_on_what_it_changed(
+    storage: Storage,
+) -> None:
+    worker = await start(storage, HEADCOUNT)
+    for answer in ("3", "2", "One child"):
+        await worker.say(answer)
+    await worker.press("Change: Visit")
+    await worker.press("Adults")
+    await worker.say("4")
+    # The note rests on the people: the offer changed them, so it is asked again.
+    assert (await worker.press("4 people, then"))[1] == "3/3 · Anything else?"
+    (review,) = await worker.say("Two children")
+    assert "• People: 4" in review and "• Note: Two children" in review
+    assert await worker.step() == REVIEW
+
+
+async def test_an_offer_that_no_longer_stands_is_stale_and_typing_instead_is_read_as_usual(
+    storage: Storage,
+) -> None:
+    worker = await start(storage, HEADCOUNT)
+    await worker.say("3")
+    await worker.say("5")
+    KEPT[worker.actor.user_id]["people"] = 6  # changed meanwhile: 5 adults now fit
+    assert await worker.press("5 people, then") == [t("en", "button.stale")]
+    assert await worker.step() == "adults"
+    assert await worker.say("2") == ["3/3 · Anything else?"]

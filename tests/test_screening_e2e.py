@@ -226,16 +226,16 @@ async def test_a_parent_under_18_is_handed_to_the_yot_who_completes_the_referral
     assert handed[0][1]
 
 
-async def test_with_no_yot_officer_enrolled_police_are_told_to_contact_the_yot(
+async def test_with_no_yot_officer_enrolled_it_waits_and_a_yot_officer_cannot_refer_an_adult(
     storage: Storage, api: FakeBotApi
 ) -> None:
     sergeant, yot = api.user(108, "Sgt"), api.user(109, "Yvonne")
     async with running_bot(storage, api):
         await enrol(storage, sergeant, InviteSpec("police", "Sgt", "dyfed-powys"))
-        ended = await confirm_end(sergeant, await _to_age(sergeant, "16"))
-        assert ended.startswith(t("en", "screen.ineligible.under_18"))
-        assert t("en", "screen.signpost.yot") in ended
+        waiting = await _to_age(sergeant, "16")  # tests/test_handover_waits_for_yot.py
+        assert waiting.startswith(t("en", "handover.waiting", reference="R-")[:40])
         await enrol(storage, yot, InviteSpec("yot", "Yvonne", "dyfed-powys"))
+        await yot.wait_until(lambda u: len(u.messages) == 2)  # the welcome, and the hand-over
         adult = await confirm_end(yot, await _to_age(yot, "19"))
         assert adult.startswith(t("en", "screen.ineligible.adult_via_police"))
 

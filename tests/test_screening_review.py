@@ -138,18 +138,27 @@ async def test_changing_the_disposal_asks_again_that_its_consequences_were_expla
     assert (await the_referral(storage)).oocd == "conditional_caution"
 
 
-async def test_a_new_age_checks_the_date_of_birth_again(storage: Storage, api: FakeBotApi) -> None:
+async def test_a_new_age_checks_the_date_of_birth_again_and_either_may_be_the_one_kept(
+    storage: Storage, api: FakeBotApi
+) -> None:
     sergeant = api.user(304, "Sgt")
     async with running_bot(storage, api):
         await to_review(storage, sergeant)
         await change(sergeant, "where", "age")
         assert q("en", "dob") in await say(sergeant, "40")
-        await sergeant.send("02/05/1992")  # 34: no longer fits
-        problem, again = await sergeant.wait_for_reply(2)
-        assert problem.text == t("en", "screen.dob_age_mismatch", age=40)
-        assert q("en", "dob") in (again.text or "")
-        review = await say(sergeant, "02/05/1986")
+        offered = await say(sergeant, "02/05/1992")  # 34: no longer fits
+        assert offered == t("en", "screen.dob_age_mismatch", fits=34, age=40)
+        keep = t("en", "screen.dob_keep", dob="02/05/1992", fits=34)
+        assert sergeant.last is not None
+        assert sergeant.last.buttons == [[keep], [t("en", "screen.dob_again")]]
+        assert q("en", "dob") in await press(sergeant, t("en", "screen.dob_again"))
+        review = await say(sergeant, "02/05/1986")  # the age was right
         assert "Age: 40" in review and "02/05/1986" in review
+        await change(sergeant, "where", "age")
+        await say(sergeant, "50")
+        await say(sergeant, "02/05/1986")
+        review = await press(sergeant, t("en", "screen.dob_keep", dob="02/05/1986", fits=40))
+        assert "Age: 40" in review and "02/05/1986" in review  # the date was right
 
 
 async def test_an_interpreter_is_asked_for_and_dropped_again_with_the_session_language(

@@ -4,8 +4,8 @@ the review, and changing one answer from it (asking again only what rests on it)
 Where the user is lives in the dialogue row: `step` is the question (or `review`); while an
 answer is being changed, `answers["ask"]` lists what is still to ask; a multi-select keeps
 what is ticked so far in `answers["picked"]`. Button actions are `<kind>.answer`,
-`<kind>.done`, `<kind>.change`, `<kind>.edit` and `<kind>.back`; `<kind>.submit` is the
-feature's own.
+`<kind>.done`, `<kind>.change`, `<kind>.edit`, `<kind>.back` and `<kind>.offer` (a way past
+a problem the form's `check` found); `<kind>.submit` is the feature's own.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from conversations.forms.questions import Answers, Form, Question
 from conversations.forms.reading import read_typed
 from conversations.i18n import t
 from conversations.keyboards import button, rows
-from conversations.parsing import Problem, match_choice, means_nothing
+from conversations.parsing import Offer, Problem, match_choice, means_nothing
 from conversations.reply import Button, Outcome, Reply
 from storage.dialogues import DialogueState
 from storage.uow import UnitOfWork
 
-ANSWER, DONE, CHANGE, EDIT, BACK = "answer", "done", "change", "edit", "back"
+ANSWER, DONE, CHANGE, EDIT, BACK, OFFER = "answer", "done", "change", "edit", "back", "offer"
 
 
 def first_key(form: Form, answers: Answers | None = None) -> str:
@@ -103,6 +103,8 @@ async def on_button(turn: Turn, action: str, payload: dict[str, Any]) -> Outcome
             return _stale(turn)
         picked = sorted(turn.dialogue.answers.get("picked") or ())
         return await _checked(turn, question, picked, pressed=True)
+    if name == OFFER:
+        return await _take_offer(turn, payload)
     if name != ANSWER:
         return None
     question = turn.form.by_key.get(step)
@@ -130,12 +132,12 @@ async def _toggle(turn: Turn, question: Question, value: str) -> Outcome:
 async def on_text(turn: Turn, text: str) -> Outcome:
     form, lang, step = turn.form, turn.lang, turn.dialogue.step
     if step == REVIEW:
-        return Outcome([Reply(t(lang, f"{form.prefix}.review_use_buttons"))])
+        return Outcome([Reply(t(lang, f"{form.prefix}.review_use_buttons"), hint=True)])
     question = form.by_key[step]
     if question.kind == "search":
         return await form.hooks.search(turn, question, text)
     if question.kind == "multi":
-        return Outcome([Reply(t(lang, form.use_buttons))])
+        return Outcome([Reply(t(lang, form.use_buttons), hint=True)])
     answers = await (await turn.store()).answers()
     value = await _read(turn, question, text, answers)
     if isinstance(value, Problem):
@@ -170,7 +172,7 @@ async def _typed_button(turn: Turn, question: Question, text: str, answers: Answ
 
 
 async def _problem(turn: Turn, problem: Problem, answers: Answers) -> Outcome:
-    said = Reply(t(turn.lang, problem.key, **problem.params))
+    said = Reply(t(turn.lang, problem.key, **problem.params), hint=not turn.form.reask)
     if not turn.form.reask:
         return Outcome([said])
     return Outcome([said, await ask(turn, answers)])
@@ -182,18 +184,69 @@ async def _checked(
     if answers is None:
         answers = await (await turn.store()).answers()
     problem = turn.form.hooks.check(turn, question, value, answers, turn.today())
+    if problem is not None and problem.offers:
+        return await _offer(turn, question, value, problem)
     if problem is not None:
         return await _problem(turn, problem, answers)
     return await answer(turn, question, value, pressed=pressed)
 
 
-async def answer(turn: Turn, question: Question, value: Any, *, pressed: bool) -> Outcome:
+async def _offer(turn: Turn, question: Question, value: Any, problem: Problem) -> Outcome:
+    """A problem with ways past it: the value is kept through the store (encrypted if
+    personal, never in a button) and the user stays on its question, with a button per way;
+    typing another answer instead is read as usual."""
+    await (await turn.store()).record(question, value)
+    offers = [
+        button(turn.uow, turn.actor, t(turn.lang, o.label, **o.params), _action(turn, OFFER),
+               q=question.key, o=o.name)
+        for o in problem.offers
+    ]  # fmt: skip
+    return Outcome([Reply(t(turn.lang, problem.key, **problem.params), buttons=rows(offers, 1))])
+
+
+async def _take_offer(turn: Turn, payload: dict[str, Any]) -> Outcome:
+    """A way past a problem pressed. It is made again from what is kept now (the value given,
+    the other answers, today), so an offer that no longer stands is stale. Its message keeps
+    its words and shows the choice; then the question again, or the value is taken with the
+    offer's answers, as if it had passed: the form's `after` sees them all."""
+    question = turn.form.by_key.get(turn.dialogue.step)
+    if question is None or payload.get("q") != question.key:
+        return _stale(turn)
+    store = await turn.store()
+    value, answers = (await store.given()).get(question.key), await store.answers()
+    check = turn.form.hooks.check
+    problem = None if value is None else check(turn, question, value, answers, turn.today())
+    chosen = _offered(problem, str(payload.get("o")))
+    if problem is None or chosen is None:
+        return _stale(turn)
+    said = t(turn.lang, problem.key, **problem.params)
+    shown = Reply(f"{said}\n\n✓ {t(turn.lang, chosen.label, **chosen.params)}", edit=True)
+    if not chosen.answers:
+        return Outcome([shown, await ask(turn, answers)])
+    # The value counts as changed: what rests on it is asked again while changing from the
+    # review (it was kept before this press, so the store cannot tell).
+    before = {key: v for key, v in answers.items() if key != question.key}
+    for key, other in chosen.answers.items():
+        await store.record(turn.form.by_key[key], other)
+    taken = await answer(turn, question, value, pressed=False, before=before)
+    return Outcome([shown, *taken.replies], menu=taken.menu, notices=taken.notices)
+
+
+def _offered(problem: Problem | None, name: str) -> Offer | None:
+    return next((o for o in problem.offers if o.name == name), None) if problem else None
+
+
+async def answer(
+    turn: Turn, question: Question, value: Any, *, pressed: bool, before: Answers | None = None
+) -> Outcome:
     """Record an answer, let the form's hooks end or pause here, else ask the next question
-    (while changing an answer from the review: only what is still to ask)."""
+    (while changing an answer from the review: only what is still to ask, from what changed
+    since `before`, by default the answers until now)."""
     form, hooks, dialogue = turn.form, turn.form.hooks, turn.dialogue
     store = await turn.store()
     changing = dialogue.answers.get("ask")  # None, or still to ask while changing an answer
-    before = await store.answers() if changing is not None else {}
+    if before is None:
+        before = await store.answers() if changing is not None else {}
     await store.record(question, value)
     answers = await store.answers()
     stop = await hooks.after(turn, question, value, answers)

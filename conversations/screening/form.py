@@ -2,7 +2,8 @@
 
 The special cases, each a hook: the consent question reads out the words with the LA's
 name, and the consequences explained depend on the disposal; the social services date is
-not before the incident; the date of birth must fit the age given; the LA is found by typing
+not before the incident; a date of birth that does not fit the age given offers to change the
+age to fit it; the LA is found by typing
 part of its name or a postcode; after every answer the eligibility rules may end the
 screening (or hand a parent under 18 to the YOT); a home postcode outside the LA chosen is
 pointed out.
@@ -18,12 +19,12 @@ from conversations.forms.hooks import Hooks, Store, Turn
 from conversations.forms.questions import Answers, Form, Question
 from conversations.i18n import t
 from conversations.keyboards import button, rows
-from conversations.parsing import Problem
+from conversations.parsing import Offer, Problem
 from conversations.reply import Outcome, Reply
 from conversations.screening import render
 from conversations.screening.answers import age_on, find_las, postcode_fits_la
 from conversations.screening.handover import hand_to_yot
-from conversations.screening.questions import EDITABLE_SECTIONS, MAX_AGE, QUESTIONS
+from conversations.screening.questions import BY_KEY, EDITABLE_SECTIONS, MAX_AGE, QUESTIONS
 from conversations.screening.store import ScreeningStore
 from state_machine.eligibility import Decision, assess
 from state_machine.lifecycle import ReferralState
@@ -69,11 +70,8 @@ class ScreeningHooks(Hooks):
         if question.key == "social_services_date" and incident and value < incident:
             day = date.fromisoformat(incident).strftime("%d/%m/%Y")
             return Problem("screen.social_services_before_incident", {"incident": day})
-        age = answers.get("age")
-        if question.key != "dob" or age is None:
-            return None
-        if abs(age_on(date.fromisoformat(value), today) - int(age)) > 1:
-            return Problem("screen.dob_age_mismatch", {"age": age})
+        if question.key == "dob" and answers.get("age") is not None:
+            return _dob_against_age(date.fromisoformat(value), int(answers["age"]), today)
         return None
 
     async def search(self, turn: Turn, question: Question, text: str) -> Outcome:
@@ -101,15 +99,13 @@ class ScreeningHooks(Hooks):
     ) -> Outcome | None:
         """Eligibility after every answer: an ineligible one is confirmed, then ends the
         screening (a mistyped date or a mis-tapped score must not close it at once); a parent
-        under 18 goes to the force's YOT officers; refused consent closes it."""
+        under 18 goes to the force's YOT officers (or waits for them); refused consent closes
+        it."""
         uow, actor = turn.uow, turn.actor
         referral = await referral_of(turn)
         decision = assess(answers, actor.role)
         if decision is not None and decision.reason == "under_18":
-            notices = await hand_to_yot(uow, actor, referral)
-            if notices is not None:
-                text = t(actor.language, "handover.done", reference=referral.reference)
-                return Outcome([Reply(text)], notices=notices)
+            return await hand_to_yot(uow, actor, referral)
         if decision is not None:
             return await _confirm_end(turn, question, value, decision)
         if question.key == "consent" and value == "refused":
@@ -150,6 +146,23 @@ class ScreeningHooks(Hooks):
             return []
         la = las[code].name(turn.lang)
         return [t(turn.lang, "screen.review.postcode_la", postcode=postcode, la=la)]
+
+
+def _dob_against_age(dob: date, age: int, today: date) -> Problem | None:
+    """A date of birth more than a year from the age given: either may be the slip, so the
+    officer may keep the date and take the age it gives today (eligibility is then assessed
+    on that age: under 18 goes to the YOT), or type the date again. An age the age question
+    would refuse is not offered."""
+    fits = age_on(dob, today)
+    if abs(fits - age) <= 1:
+        return None
+    said: dict[str, object] = {"age": age, "fits": fits}
+    asked = BY_KEY["age"]
+    if not asked.least <= fits <= asked.limit:
+        return Problem("screen.dob_age_impossible", said)
+    shown: dict[str, object] = {"dob": dob.strftime("%d/%m/%Y"), "fits": fits}
+    keep = Offer("keep", "screen.dob_keep", shown, {"age": fits})
+    return Problem("screen.dob_age_mismatch", said, (keep, Offer("again", "screen.dob_again")))
 
 
 async def _confirm_end(turn: Turn, question: Question, value: Any, decision: Decision) -> Outcome:
