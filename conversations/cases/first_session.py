@@ -16,7 +16,7 @@ from conversations.forms import engine
 from conversations.forms.hooks import Hooks, Store, Turn
 from conversations.forms.questions import Answers, Form, Question
 from conversations.i18n import t
-from conversations.parsing import DATE_EXAMPLE, Problem
+from conversations.parsing import Problem
 from conversations.reply import Outcome, Reply
 from state_machine.errors import LifecycleError
 from storage.dialogues import DialogueState
@@ -58,10 +58,11 @@ class FirstSessionHooks(Hooks):
     async def text(self, turn: Turn, question: Question, answers: Answers) -> str:
         referral = _referral(turn)
         label = await case_label(turn.uow, referral)
+        example = day(turn.today() + timedelta(days=DAYS_OFFERED + 2))  # one ahead, to type
         if referral.first_session_date is None:
-            return t(turn.lang, "first_session.q.set", case=label, example=DATE_EXAMPLE)
+            return t(turn.lang, "first_session.q.set", case=label, example=example)
         return t(turn.lang, "first_session.q.move", case=label,
-                 current=day(referral.first_session_date), example=DATE_EXAMPLE)  # fmt: skip
+                 current=day(referral.first_session_date), example=example)  # fmt: skip
 
     def label(self, turn: Turn, lang: str, question: Question, value: str) -> str:
         offset = (date.fromisoformat(value) - turn.today()).days
