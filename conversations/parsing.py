@@ -88,7 +88,9 @@ def parse_date(
     if earliest is not None and parsed < earliest:
         return Problem("parse.date.too_early", {"earliest": _dmy(earliest)})
     if latest is not None and parsed > latest:
-        key = "parse.date.in_future" if parsed > today else "parse.date.too_late"
+        # "In the future" only where the limit is today or earlier (a first-session date may
+        # be weeks ahead, up to the day support is due: past that it is too late).
+        key = "parse.date.in_future" if parsed > today >= latest else "parse.date.too_late"
         return Problem(key, {"latest": _dmy(latest)})
     return parsed
 

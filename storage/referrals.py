@@ -203,26 +203,7 @@ class ReferralRepository:
             .where(ParentingSession.referral_id == referral.id)
             .where(ParentingSession.status == "attended")
         )
-        return Case(
-            state=referral.lifecycle_state,
-            la_code=referral.la_code,
-            consent_given=referral.consent_given_at is not None,
-            referring_officer_id=referral.referring_officer_id,
-            received_at=referral.received_at,
-            first_session_due=referral.first_session_due,
-            support_due=referral.support_due,
-            extension_until=referral.extension_until,
-            extension_reason=referral.extension_reason,
-            allocated_worker_id=referral.allocated_worker_id,
-            first_session_date=referral.first_session_date,
-            attended_sessions=int(attended or 0),
-            outcome=referral.outcome,
-            outcome_recorded_at=referral.outcome_recorded_at,
-            police_notified_at=referral.police_notified_at,
-            # No column records the police's acknowledgement yet: it stays owed.
-            police_acknowledged_at=None,
-            closed_reason=referral.closed_reason,
-        )
+        return case_from(referral, attended=int(attended or 0))
 
     async def transition(
         self, referral: Referral, trigger: str, *, actor: str, reason: str = "", **params: Any
@@ -242,6 +223,31 @@ class ReferralRepository:
         await self._session.flush()
         self._audit.record_transition(referral.id, change)
         return change
+
+
+def case_from(referral: Referral, *, attended: int) -> Case:
+    """The referral as the rules see it, given how many sessions were attended (counted by
+    the caller: one case, or a list's in one statement)."""
+    return Case(
+        state=referral.lifecycle_state,
+        la_code=referral.la_code,
+        consent_given=referral.consent_given_at is not None,
+        referring_officer_id=referral.referring_officer_id,
+        received_at=referral.received_at,
+        first_session_due=referral.first_session_due,
+        support_due=referral.support_due,
+        extension_until=referral.extension_until,
+        extension_reason=referral.extension_reason,
+        allocated_worker_id=referral.allocated_worker_id,
+        first_session_date=referral.first_session_date,
+        attended_sessions=attended,
+        outcome=referral.outcome,
+        outcome_recorded_at=referral.outcome_recorded_at,
+        police_notified_at=referral.police_notified_at,
+        # No column records the police's acknowledgement yet: it stays owed.
+        police_acknowledged_at=None,
+        closed_reason=referral.closed_reason,
+    )
 
 
 def _apply(referral: Referral, change: Transitioned) -> None:

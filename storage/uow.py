@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from state_machine.clock import Clock
 from storage.audit import AuditLog
 from storage.buttons import ButtonStore
+from storage.casework import CaseworkRepository
 from storage.crypto import FieldCipher
 from storage.database import Database
 from storage.dialect import forget_connection
@@ -48,6 +49,7 @@ class UnitOfWork:
     personal: PersonalDetailsStore
     people: PeopleRepository
     buttons: ButtonStore
+    casework: CaseworkRepository
     dialogues: DialogueStore
     notifications: NotificationStore
     replies: ReplyStore
@@ -72,11 +74,13 @@ class UnitOfWork:
         self.personal = PersonalDetailsStore(self.session, s.clock, s.cipher, self.audit)
         self.people = PeopleRepository(self.session, s.clock, self.audit, s.reference)
         self.buttons = ButtonStore(self.session)
+        self.casework = CaseworkRepository(self.session, s.clock, s.cipher, self.audit)
         self.dialogues = DialogueStore(self.session, s.clock)
         self.notifications = NotificationStore(self.session)
         self.replies = ReplyStore(self.session, s.cipher)
         self.clock = s.clock
         self.tz = s.tz
+        self.cipher = s.cipher  # a dialogue's personal answers are kept sealed until saved
         return self
 
     async def admit(

@@ -180,6 +180,26 @@ async def test_a_console_worker_is_offered_a_new_referral_and_takes_it_on(
     assert not any(line.startswith("New referral") for line in again.shown)  # shown once
 
 
+async def test_a_console_worker_records_a_contact_attempt_and_books_the_first_session(
+    storage: Storage,
+) -> None:
+    assistant = Assistant(storage, "oocps_bot")
+    nia = await console_actor(storage, InviteSpec("worker", "Nia", la_codes=("cardiff",)), "cy")
+    sergeant = await enrol(assistant, 1, InviteSpec("police", "Sgt", "gwent"))
+    await drive(assistant, sergeant, script.whole("en"))
+    # Accept; Open the case; Record a contact attempt: Today, Phone, No answer, a note; Save;
+    # Set the first-session date: Tomorrow.
+    term = Terminal("1", "2", "1", "1", "1", "1", "Ffoniais ddwywaith", "3", "2", "2", "/quit")
+    await run_console(assistant, nia, term.ask, term.say)
+    case = next(line.split(" · ")[0] for line in term.shown if " · Caerdydd" in line)
+    assert f"  [1] {t('cy', 'case.record_contact')}" in term.shown
+    assert t("cy", "contact.saved", case=case) in term.shown
+    assert f"• 23/11/2026: {t('cy', 'contact.a.method.phone')}, Dim ateb" in term.text
+    assert t("cy", "first_session.set", case=case, day="24/11/2026") in term.shown
+    assert t("cy", "case.state", state=t("cy", "case.state.engaged")) in term.text
+    assert "Ffoniais ddwywaith" not in term.text.split(t("cy", "contact.saved", case=case))[1]
+
+
 async def test_two_people_at_consoles_of_one_role_and_scope_keep_their_own_language(
     storage: Storage,
 ) -> None:

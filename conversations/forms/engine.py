@@ -147,8 +147,9 @@ async def on_text(turn: Turn, text: str) -> Outcome:
 
 async def _read(turn: Turn, question: Question, text: str, answers: Answers) -> Any:
     """Typing instead of pressing is understood when it matches a button (either language);
-    otherwise the text is read by the question's kind."""
-    if question.kind == "choice" or question.choices:
+    otherwise the text is read by the question's kind. A date's buttons may come from data
+    (the coming days, from `Hooks.options`), so a date always looks at its buttons."""
+    if question.kind in ("choice", "date") or question.choices:
         pressed = await _typed_button(turn, question, text, answers)
         if question.kind == "choice":
             return pressed if pressed is not None else Problem(turn.form.use_buttons, {})
