@@ -75,7 +75,9 @@ def asked_again(
     """While an answer is being changed from the review: what is left to ask once `changed`
     is answered. What was still to ask, what the change made apply (the interpreter's
     language), and what rests on an answer that changed (consent on the LA); not the parts
-    this answer `filled` (a postcode typed with the address), but those it left to ask."""
+    this answer `filled`, but those of its parts it left without an answer (a personal one,
+    never in `after`, is asked again: a new address typed without its postcode asks for the
+    postcode)."""
     ask = set(still) - {changed.key}
     ask |= {q.key for q in questions if q.applies(after) and not q.applies(before)}
     moved = {key for key in {*before, *after} if before.get(key) != after.get(key)}

@@ -90,7 +90,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("phone", "phone", "details", personal=True),
     # Typed with its postcode, the address gives the postcode too (ScreeningHooks.split).
     Question("address", "text", "details", personal=True, limit=300, parts=("postcode",)),
-    Question("postcode", "postcode", "details", personal=True, rests_on=("address",)),
+    Question("postcode", "postcode", "details", personal=True),
     Question("session_language", "choice", "details", ("cy", "en", "other", "bsl")),
     Question("interpreter_language", "text", "details", personal=True, limit=60,
              applies=when("session_language", "other"), depends_on=("session_language",)),
