@@ -282,7 +282,7 @@ VISIT = (
              fills={"today": {"on": "today"}, "other_day": {}}),
     Question("on", "date", "visit", ("today",)),
     Question("where", "text", "visit", parts=("postcode",), limit=60),
-    Question("postcode", "postcode", "visit", personal=True),
+    Question("postcode", "postcode", "visit"),
 )  # fmt: skip
 
 
@@ -359,8 +359,8 @@ async def test_a_part_not_given_is_asked_on_its_own_under_its_groups_number(
     ]
     assert await worker.say("yesterday") == ["3/3 · Where? The postcode too"]
     assert await worker.say("12 Stryd Fawr CF10 1AA") == [await review_text(worker)]
-    assert KEPT[worker.actor.user_id]["where"] == "12 Stryd Fawr"
-    assert SECRET[worker.actor.user_id] == {"postcode": "CF10 1AA"}  # read as the part's own
+    kept = KEPT[worker.actor.user_id]
+    assert kept["where"] == "12 Stryd Fawr" and kept["postcode"] == "CF10 1AA"  # read as typed
 
 
 async def test_a_part_that_does_not_read_is_said_and_asked_on_its_own(
@@ -376,10 +376,15 @@ async def test_a_part_that_does_not_read_is_said_and_asked_on_its_own(
     ]
     assert KEPT[worker.actor.user_id]["where"] == "12 Stryd Fawr"  # the rest is kept
     assert await worker.say("cf10 1aa") == [await review_text(worker)]
-    # From the review, a new place without a postcode asks for the postcode again.
+    # From the review, a new place whose postcode does not read asks for the postcode again.
     await worker.press("Change: Visit")
     await worker.press("Where")
-    assert await worker.say("Y llyfrgell") == ["3/3 · The postcode?"]
+    assert await worker.say("Y llyfrgell QQ1 1AA") == [
+        t("en", "parse.postcode.invalid", example="CF10 1AA"),
+        "3/3 · The postcode?",
+    ]
+    (review,) = await worker.say("CF10 2BB")
+    assert "• Where: Y llyfrgell" in review and "• Postcode: CF10 2BB" in review
 
 
 async def review_text(worker: Worker) -> str:

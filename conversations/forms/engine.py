@@ -273,6 +273,7 @@ async def answer(turn: Turn, question: Question, value: Any, *, pressed: bool) -
     split = hooks.split(turn, question, value)
     recorded: list[tuple[Question, Any]] = []
     said: list[Reply] = []  # what was wrong with a part: it is asked on its own next
+    unread: set[str] = set()
 
     async def keep(q: Question, v: Any) -> Outcome | None:
         await store.record(q, v)
@@ -286,6 +287,7 @@ async def answer(turn: Turn, question: Question, value: Any, *, pressed: bool) -
         got = await _given(turn, part, split.parts[key], await store.answers())
         if isinstance(got, Problem):
             said.append(Reply(t(turn.lang, got.key, **got.params)))
+            unread.add(key)
         elif (stop := await keep(part, got)) is not None:
             return Outcome([*said, *stop.replies], menu=stop.menu, notices=stop.notices)
     answers = await store.answers()
@@ -294,7 +296,7 @@ async def answer(turn: Turn, question: Question, value: Any, *, pressed: bool) -
     filled = {q.key for q, _ in recorded if q is not question}
     ask_now = None if changing is None else asked_again(
         form.questions, question, changing, before, answers, filled
-    )  # fmt: skip
+    ) | unread  # fmt: skip
     if changing is None and question.key in groups(form.questions):
         filled |= set(dialogue.answers.get("filled") or ())  # its group's, answered already
     step = next_key(form.questions, question.key, answers, ask_now, filled)
