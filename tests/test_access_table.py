@@ -255,12 +255,10 @@ def under_18_steps() -> list[script.Step]:
     return [
         ("say", "/screen"),
         *[("press", a("en", k, v)) for k, v in [
-            ("outcome", "community_resolution"), ("offence_level", "yes"), ("gravity", "1"),
-            ("history", "first")]],
+            ("outcome", "community_resolution"), ("offence", "first"), ("gravity", "1")]],
         ("say", "today"),
         *[("press", a("en", k, v)) for k, v in [
-            ("relationship", "parent"), ("accepts_responsibility", "yes"),
-            ("admits_guilt", "yes"), ("remorse", "yes"), ("resident_in_wales", "yes")]],
+            ("relationship", "parent"), ("responsibility", "all")]],
         ("say", "CF10 1AA"), ("press", "Cardiff"), ("say", "17"),
     ]  # fmt: skip
 

@@ -16,7 +16,7 @@ from conversations.access import Actor
 from conversations.assistant import Assistant
 from conversations.enrolment import InviteSpec, create_invite
 from conversations.forms import engine
-from conversations.forms.hooks import Hooks, Store, Turn
+from conversations.forms.hooks import Hooks, Split, Store, Turn
 from conversations.forms.order import REVIEW
 from conversations.forms.questions import Form, Question, when
 from conversations.i18n import catalogue, t
@@ -52,6 +52,18 @@ MESSAGES = {
     "attempt.r.adults": "Adults", "attempt.r.note": "Note", "attempt.section.visit": "Visit",
     "count.over": "{n} adults, but {people} people?", "count.more": "{n} people, then",
     "count.again": "Type it again",
+    # The visit form below: several answers in one message.
+    "attempt.q.seen": "Who did you see?", "attempt.a.seen.child_seen": "The child",
+    "attempt.a.seen.parent_seen": "The parent", "attempt.a.seen.all": "Both",
+    "attempt.a.seen.done": "Done", "attempt.pause.seen": "See the child first",
+    "attempt.q.child_seen": "Did you see the child?", "attempt.a.child_seen.yes": "Yes",
+    "attempt.a.child_seen.no": "No", "attempt.q.parent_seen": "Did you see the parent?",
+    "attempt.a.parent_seen.yes": "Yes", "attempt.a.parent_seen.no": "No",
+    "attempt.q.when": "When?", "attempt.a.when.today": "Today",
+    "attempt.a.when.other_day": "Another day", "attempt.r.child_seen": "Child seen",
+    "attempt.r.parent_seen": "Parent seen",
+    "attempt.q.where": "Where? The postcode too", "attempt.r.where": "Where",
+    "attempt.q.postcode": "The postcode?", "attempt.r.postcode": "Postcode",
 }  # fmt: skip
 
 KEPT: dict[int, dict[str, Any]] = {}  # user id -> answers, as a feature's table would
@@ -346,3 +358,139 @@ async def test_an_offer_that_no_longer_stands_is_stale_and_typing_instead_is_rea
     assert await worker.press("5 people, then") == [t("en", "button.stale")]
     assert await worker.step() == "adults"
     assert await worker.say("2") == ["3/3 · Anything else?"]
+
+
+# A visit: one message may answer several questions, each still recorded on its own.
+VISIT = (
+    Question("seen", "checklist", "visit", parts=("child_seen", "parent_seen"), per_row=1),
+    Question("child_seen", "choice", "visit", ("yes", "no"), pauses_on=("no",)),
+    Question("parent_seen", "choice", "visit", ("yes", "no")),
+    Question("when", "choice", "visit", ("today", "other_day"), parts=("on",),
+             fills={"today": {"on": "today"}, "other_day": {}}),
+    Question("on", "date", "visit", ("today",)),
+    Question("where", "text", "visit", parts=("postcode",), limit=60),
+    Question("postcode", "postcode", "visit"),
+)  # fmt: skip
+
+
+class VisitHooks(AttemptHooks):
+    def split(self, turn: Turn, question: Question, value: Any) -> Split:
+        """A place typed with a postcode gives the postcode too."""
+        words = str(value).rsplit(" ", 2)
+        if question.key == "where" and len(words) == 3 and words[1][:1].isalpha():
+            return Split(words[0], {"postcode": " ".join(words[1:])})
+        return super().split(turn, question, value)
+
+
+VISIT_FORM = Form("attempt", "attempt", VISIT, VisitHooks(), editable_sections=("visit",))
+
+
+async def test_a_checklist_ticks_in_place_and_records_each_part_on_its_own(
+    storage: Storage,
+) -> None:
+    worker = await start(storage, VISIT_FORM)
+    assert worker.last is not None and worker.last.text == "1/3 · Who did you see?"
+    assert worker.buttons == [["☐ The child"], ["☐ The parent"], ["Both"], ["Done"]]
+    assert await worker.press("☐ The parent") == ["1/3 · Who did you see?"]
+    assert worker.last.edit  # redrawn in place
+    assert worker.buttons == [["☐ The child"], ["☑ The parent"], ["Both"], ["Done"]]
+    assert await worker.say("the child") == ["1/3 · Who did you see?"]  # typed: the same
+    assert worker.buttons[0] == ["☑ The child"] and not worker.last.edit
+    await worker.press("☑ The parent")  # a second press takes it off again
+    assert await worker.press("Done") == ["2/3 · When?"]
+    assert KEPT[worker.actor.user_id] == {"child_seen": "yes", "parent_seen": "no"}
+    assert await worker.say("perhaps") == [t("en", "dialogue.use_buttons"), "2/3 · When?"]
+
+
+async def test_a_part_left_at_a_pausing_value_pauses_the_checklist_with_its_message(
+    storage: Storage,
+) -> None:
+    worker = await start(storage, VISIT_FORM)
+    await worker.press("☐ The parent")
+    assert await worker.press("Done") == ["See the child first"]
+    assert await worker.step() == "seen"
+    assert await worker.say("hello") == [t("en", "dialogue.use_buttons")]
+    assert await worker.press("Both") == ["2/3 · When?"]  # ticks both, and goes on
+    assert KEPT[worker.actor.user_id] == {"child_seen": "yes", "parent_seen": "yes"}
+
+
+async def test_a_choice_that_fills_its_parts_skips_them_and_the_review_shows_each(
+    storage: Storage,
+) -> None:
+    worker = await start(storage, VISIT_FORM)
+    await worker.press("Both")
+    assert await worker.press("Today") == ["3/3 · Where? The postcode too"]  # the day read
+    (review,) = await worker.say("Y llyfrgell CF10 1AA")
+    assert review.split("\n") == [
+        "Check the attempt", "", "<Visit>", "• Child seen: Yes", "• Parent seen: Yes",
+        "• Day: 23/11/2026", "• Where: Y llyfrgell", "• Postcode: CF10 1AA",
+    ]  # fmt: skip
+    assert KEPT[worker.actor.user_id]["on"] == "2026-11-23"
+    await worker.press("Change: Visit")  # each answer on its own, not the questions asking two
+    assert worker.buttons == [["Child seen", "Parent seen"], ["Day", "Where"], ["Postcode"],
+                              ["Back"]]  # fmt: skip
+    assert await worker.press("Parent seen") == ["1/3 · Did you see the parent?"]
+    (again,) = await worker.press("No")  # only that one, then the review
+    assert "• Parent seen: No" in again and "• Child seen: Yes" in again
+
+
+async def test_a_part_not_given_is_asked_on_its_own_under_its_groups_number(
+    storage: Storage,
+) -> None:
+    worker = await start(storage, VISIT_FORM)
+    await worker.press("Both")
+    assert await worker.press("Another day") == ["2/3 · On which day?"]
+    assert await worker.say("31/02/2026") == [
+        t("en", "parse.date.invalid", example=DATE_EXAMPLE),
+        "2/3 · On which day?",
+    ]
+    assert await worker.say("yesterday") == ["3/3 · Where? The postcode too"]
+    assert await worker.say("12 Stryd Fawr CF10 1AA") == [await review_text(worker)]
+    kept = KEPT[worker.actor.user_id]
+    assert kept["where"] == "12 Stryd Fawr" and kept["postcode"] == "CF10 1AA"  # read as typed
+
+
+async def test_a_part_that_does_not_read_is_said_and_asked_on_its_own(
+    storage: Storage,
+) -> None:
+    worker = await start(storage, VISIT_FORM)
+    await worker.press("Both")
+    await worker.press("Another day")
+    await worker.say("yesterday")
+    assert await worker.say("12 Stryd Fawr QQ1 1AA") == [
+        t("en", "parse.postcode.invalid", example="CF10 1AA"),
+        "3/3 · The postcode?",
+    ]
+    assert KEPT[worker.actor.user_id]["where"] == "12 Stryd Fawr"  # the rest is kept
+    assert await worker.say("cf10 1aa") == [await review_text(worker)]
+    # From the review, a new place whose postcode does not read asks for the postcode again.
+    await worker.press("Change: Visit")
+    await worker.press("Where")
+    assert await worker.say("Y llyfrgell QQ1 1AA") == [
+        t("en", "parse.postcode.invalid", example="CF10 1AA"),
+        "3/3 · The postcode?",
+    ]
+    (review,) = await worker.say("CF10 2BB")
+    assert "• Where: Y llyfrgell" in review and "• Postcode: CF10 2BB" in review
+
+
+async def review_text(worker: Worker) -> str:
+    async with worker.storage.unit_of_work() as uow:
+        dialogue = await uow.dialogues.current(worker.actor.user_id)
+        assert dialogue is not None
+        return (await engine.ask(Turn(uow, worker.actor, dialogue, VISIT_FORM))).text
+
+
+def test_a_form_whose_parts_do_not_fit_is_refused_when_declared() -> None:
+    part = Question("part", "choice", "visit", ("yes", "no"))
+    for questions in (
+        (Question("group", "choice", "visit", ("a",), parts=("part",),
+                  fills={"a": {"part": "maybe"}}), part),  # not one of its buttons
+        (Question("group", "choice", "visit", ("a", "b"), parts=("part",),
+                  fills={"a": {"part": "yes"}}), part),  # "b" would answer nothing
+        (part, Question("group", "checklist", "visit", parts=("part",))),  # asked first
+        (Question("group", "checklist", "visit", parts=("part",)),
+         Question("part", "text", "visit")),  # a checklist's part is ticked, not typed
+    ):  # fmt: skip
+        with pytest.raises(AssertionError):
+            Form("attempt", "attempt", questions, AttemptHooks())
