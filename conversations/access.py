@@ -19,8 +19,8 @@ ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "police": ("screen", *COMMON),
     "yot": ("screen", *COMMON),
     "worker": COMMON,
-    "manager": COMMON,
-    "admin": ("invite", "users", *COMMON),
+    "manager": ("return", *COMMON),
+    "admin": ("invite", "users", "return", *COMMON),  # the return is counts only
 }
 
 

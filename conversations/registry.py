@@ -17,6 +17,7 @@ from typing import Any
 from conversations import account, invite_dialogue
 from conversations.access import ROLES, Actor, Role
 from conversations.i18n import t
+from conversations.monitoring import service as monitoring
 from conversations.reply import Outcome, Reply
 from conversations.screening import handover, submit
 from conversations.screening import service as screening
@@ -109,6 +110,10 @@ async def _screen(request: Request, _args: str) -> Outcome:
     return await screening.begin(request.uow, request.actor)
 
 
+async def _return(request: Request, args: str) -> Outcome:
+    return await monitoring.command(request.uow, request.actor, args)
+
+
 COMMANDS: Mapping[str, CommandRun] = {
     "help": _help,
     "whoami": _whoami,
@@ -117,6 +122,7 @@ COMMANDS: Mapping[str, CommandRun] = {
     "invite": _invite,
     "users": _users,
     "screen": _screen,
+    "return": _return,
 }
 
 

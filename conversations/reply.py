@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,11 +14,30 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file sent with a reply (the monitoring return); the console saves it to a path."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    mime_type: str
+
+    def to_json(self) -> dict[str, str]:
+        data = base64.b64encode(self.data).decode("ascii")
+        return {"filename": self.filename, "data": data, "mime_type": self.mime_type}
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> Document:
+        return cls(str(value["filename"]), base64.b64decode(value["data"]), str(value["mime_type"]))
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     # Replace the message whose button was pressed, instead of sending a new one.
     edit: bool = False
+    # Sent as a file with `text` as its caption.
+    document: Document | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +81,7 @@ class Kept:
                     "text": r.text,
                     "buttons": [[[b.label, b.token] for b in row] for row in r.buttons],
                     "edit": r.edit,
+                    "document": None if r.document is None else r.document.to_json(),
                 }
                 for r in self.outcome.replies
             ],
@@ -74,6 +95,7 @@ class Kept:
                 str(r["text"]),
                 tuple(tuple(Button(str(b[0]), str(b[1])) for b in row) for row in r["buttons"]),
                 bool(r["edit"]),
+                None if r.get("document") is None else Document.from_json(r["document"]),
             )
             for r in value["replies"]
         ]

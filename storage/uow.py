@@ -15,6 +15,7 @@ from storage.crypto import FieldCipher
 from storage.database import Database
 from storage.dialect import forget_connection
 from storage.dialogues import DialogueStore
+from storage.monitoring import MonitoringStore
 from storage.notifications import NotificationStore
 from storage.people import PeopleRepository, Profile
 from storage.personal import PersonalDetailsStore
@@ -51,6 +52,7 @@ class UnitOfWork:
     dialogues: DialogueStore
     notifications: NotificationStore
     replies: ReplyStore
+    monitoring: MonitoringStore
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
@@ -75,6 +77,7 @@ class UnitOfWork:
         self.dialogues = DialogueStore(self.session, s.clock)
         self.notifications = NotificationStore(self.session)
         self.replies = ReplyStore(self.session, s.cipher)
+        self.monitoring = MonitoringStore(self.session, s.clock, self.audit)
         self.clock = s.clock
         self.tz = s.tz
         return self
