@@ -62,7 +62,7 @@ def _item(entered: Entered, name: str, language: str) -> Cell:
     if isinstance(value, bool):
         return t(language, "return.yes" if value else "return.no")
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return decimal_text(value)
     return value  # type: ignore[no-any-return]
 
 
@@ -79,7 +79,7 @@ def table(ret: Return) -> list[list[Cell]]:
     out: list[list[Cell]] = [list(headings(ret.language))]
     for row, counts in zip(ret.rows, ret.counts(), strict=True):
         items = [_item(row.entered, name, ret.language) for name in ITEMS]
-        out.append([row.la_code or "", ret.la_name(row), *(counts[k] for k in COUNTS), *items])
+        out.append([row.la_code, ret.la_name(row), *(counts[k] for k in COUNTS), *items])
     return out
 
 
@@ -155,7 +155,12 @@ def to_json(ret: Return) -> bytes:
 
 
 def _json_item(value: object) -> object:
-    return str(value) if isinstance(value, Decimal) else value
+    return decimal_text(value) if isinstance(value, Decimal) else value
+
+
+def decimal_text(value: Decimal) -> str:
+    """1.50 as "1.5", 2.00 as "2", 20 as "20" (never "2E+1")."""
+    return format(value.normalize(), "f")
 
 
 WRITERS = {"xlsx": to_xlsx, "csv": to_csv, "json": to_json}
