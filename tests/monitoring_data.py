@@ -48,8 +48,9 @@ class Cases:
         self, referral_id: int, on: date, status: str = "attended", *, welsh: bool = False
     ) -> None:
         async with self.storage.unit_of_work() as uow:
-            uow.session.add(ParentingSession(referral_id=referral_id, held_on=on, status=status,
-                                             welsh_medium=welsh, recorded_at=self.clock.now()))  # fmt: skip
+            row = ParentingSession(referral_id=referral_id, held_on=on, status=status,
+                                   welsh_medium=welsh, recorded_at=self.clock.now())  # fmt: skip
+            uow.session.add(row)
 
     async def measure(
         self, referral_id: int, phase: str, score: str, on: date, positive: bool | None = None
