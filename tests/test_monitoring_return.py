@@ -20,6 +20,7 @@ from bot.return_cli import Progress
 from conversations.i18n import t
 from conversations.monitoring import service
 from conversations.monitoring.outputs import Return, document, table
+from conversations.reply import Document, Kept, Outcome, Reply
 from state_machine.clock import FixedClock
 from state_machine.monitoring import (
     COUNTS,
@@ -252,3 +253,13 @@ def test_progress_is_shown_on_a_terminal_and_not_elsewhere() -> None:
         progress.end()
     assert shown.getvalue() == "\rreading referrals: 2000/4500\rreading referrals: 4500/4500\n"
     assert quiet.getvalue() == ""
+
+
+def test_a_reply_with_a_file_is_kept_whole_to_be_sent_again_after_a_crash() -> None:
+    sent = Reply("Monitoring return", document=Document("r.xlsx", b"\x00PK\xff", "text/csv"))
+    kept = Kept.from_json(json.loads(json.dumps(Kept(7, Outcome([sent])).to_json())))
+    assert kept.outcome.replies == [sent]
+    plain = Kept.from_json(
+        {"chat": 7, "replies": [{"text": "a", "buttons": [], "edit": False}], "menu": None}
+    )  # fmt: skip  (kept by the release before files)
+    assert plain.outcome.replies == [Reply("a")]
