@@ -229,7 +229,7 @@ def total(rows: Sequence[Row]) -> Row:
 
 def publishable(value: int | None) -> int | str | None:
     """A count as it may be published: 0 stays 0, 1-4 is suppressed, the rest is rounded to
-    the nearest 5 (halves upwards: 7 -> 5, 8 -> 10)."""
+    the nearest 5 (7 -> 5, 8 -> 10; a whole number is never half-way)."""
     if value is None or value == 0:
         return value
     if value < SUPPRESS_BELOW:

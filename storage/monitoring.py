@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select, union
+from sqlalchemy import CompoundSelect, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
@@ -28,7 +28,7 @@ CHUNK = 2000  # referral ids per read of their rows: well under every driver's p
 Progress = Callable[[int, int], None]  # (referrals read so far, referrals in all)
 
 
-def touching(period: Period, tz: ZoneInfo) -> Select[Any]:
+def touching(period: Period, tz: ZoneInfo) -> CompoundSelect[Any]:
     """The ids of referrals with anything the return counts in `period`, each part on its
     own index (docs/performance.md shows the plan)."""
     start, end = period.starts_at(tz), period.ends_at(tz)
@@ -40,7 +40,7 @@ def touching(period: Period, tz: ZoneInfo) -> Select[Any]:
         select(r.id).where(r.outcome_recorded_at >= start, r.outcome_recorded_at < end),
         select(s.referral_id).where(s.held_on >= first, s.held_on <= last),
         select(m.referral_id).where(m.measured_on >= first, m.measured_on <= last),
-    )  # type: ignore[return-value]
+    )
 
 
 class MonitoringStore:
@@ -58,7 +58,7 @@ class MonitoringStore:
     ) -> list[CaseRecord]:
         """Every referral the period touches (held by, or referred to, one of `la_codes` if
         given), with its sessions and measures."""
-        ids = sorted(set((await self._session.scalars(touching(period, tz))).all()))
+        ids = sorted({int(i) for i in await self._session.scalars(touching(period, tz))})
         out: list[CaseRecord] = []
         for at in range(0, len(ids), CHUNK):
             out.extend(await self._chunk(ids[at : at + CHUNK], la_codes))
