@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import admin_cli
+from bot import admin_cli, return_cli
 from bot.account import TelegramUnreachable
 from bot.console import console_actor, run_console, stdin_ask
 from bot.runner import make_storage, run
@@ -18,7 +18,9 @@ from conversations.access import ROLES
 from conversations.assistant import Assistant
 from conversations.enrolment import InviteError, InviteSpec
 from conversations.i18n import review_markdown
+from conversations.monitoring.outputs import FORMATS
 from state_machine.diagram import lifecycle_markdown
+from state_machine.periods import Period
 from storage import migrate
 from storage.crypto import FieldCipher
 from storage.database import create_engine
@@ -51,6 +53,50 @@ def _parser() -> argparse.ArgumentParser:
     users_sub.add_parser("list", help="everyone enrolled, with role, scope and state")
     revoke = users_sub.add_parser("revoke", help="stop a user's access at once")
     revoke.add_argument("who", help="their Telegram id or (part of) their name")
+
+    ret = sub.add_parser(
+        "return", help="the six-monthly monitoring return (docs/monitoring-return.md)"
+    )
+    ret.add_argument(
+        "--period", required=True, type=Period.parse, help="e.g. 2026-H1 (April-September)"
+    )
+    ret.add_argument(
+        "--la",
+        dest="las",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="only this local authority (repeat for several; default all 22)",
+    )
+    ret.add_argument("--format", choices=FORMATS, default="xlsx")
+    ret.add_argument(
+        "--out", type=Path, help="the file to write (default oocps-return-PERIOD.FORMAT)"
+    )
+    ret.add_argument(
+        "--publish",
+        action="store_true",
+        help="round to the nearest 5 and suppress 1-4, for publication",
+    )
+    ret.add_argument("--lang", choices=["en", "cy"], default="en", help="headings' language")
+
+    entry = sub.add_parser("return-entry", help="set what a manager enters for the return")
+    entry.add_argument("--period", required=True, type=Period.parse)
+    entry.add_argument("--la", required=True, metavar="CODE")
+    entry.add_argument(
+        "--physical-punishment-not-police",
+        metavar="N",
+        help="count 10: supported for physical punishment, not referred by police",
+    )
+    entry.add_argument(
+        "--not-physical-punishment",
+        metavar="N",
+        help="count 11: supported, not related to physical punishment",
+    )
+    entry.add_argument("--fte", help="parenting workers, full-time equivalent (e.g. 1.5)")
+    entry.add_argument("--staff", metavar="N", help="people working on it using the grant")
+    entry.add_argument("--universal", metavar="yes|no", help="staff support universal parenting")
+    entry.add_argument("--training", help="training delivered with the grant, and to whom")
+    entry.add_argument("--other-activity", help="other activity funded by the grant")
 
     console = sub.add_parser("console", help="use the service in this terminal, without Telegram")
     console.add_argument("--as", dest="role", required=True, choices=ROLES)
@@ -102,6 +148,17 @@ async def _with_storage(settings: Settings, args: argparse.Namespace) -> int:
     storage = make_storage(settings)
     try:
         await migrate.upgrade(storage.db.engine)
+        if args.command == "return":
+            path = await return_cli.write_return(
+                storage, args.period, args.format, la_codes=args.las, out=args.out,
+                publish=args.publish, language=args.lang,
+            )  # fmt: skip
+            print(f"wrote {path}")
+            return 0
+        if args.command == "return-entry":
+            print(await return_cli.enter(storage, args.period, args.la,
+                                         return_cli.entered_values(args)))  # fmt: skip
+            return 0
         if args.command == "users":
             if args.users_command == "list":
                 print(await admin_cli.list_users(storage))
@@ -144,6 +201,8 @@ _NEEDS = {
     "invite": ("encryption_key",),
     "users": ("encryption_key",),
     "console": ("encryption_key",),
+    "return": ("encryption_key",),
+    "return-entry": ("encryption_key",),
 }
 
 
@@ -168,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             action = _db_upgrade if args.db_command == "upgrade" else _db_current
             print(asyncio.run(action(settings)))
             return 0
-        if args.command in ("invite", "users", "console"):
+        if args.command in ("invite", "users", "console", "return", "return-entry"):
             return asyncio.run(_with_storage(settings, args))
         if args.command == "run":
             return run(settings)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from pathlib import Path
 
 from conversations.access import Actor
 from conversations.assistant import Assistant
 from conversations.enrolment import InviteSpec, check_scope
 from conversations.i18n import t
 from conversations.notifications.offers import waiting_for
-from conversations.reply import Button, Outcome, Reply
+from conversations.reply import Button, Document, Outcome, Reply
 from storage.uow import Storage
 
 Ask = Callable[[str], Awaitable[str | None]]
@@ -32,14 +33,37 @@ async def console_actor(storage: Storage, spec: InviteSpec, language: str) -> Ac
         return Actor.of(user)
 
 
-def render(replies: list[Reply], say: Say, buttons: list[Button]) -> list[Button]:
+def save(document: Document, folder: Path) -> Path:
+    """A file a reply carries, written where the console was started (never overwriting)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / document.filename
+    stem, suffix, n = path.stem, path.suffix, 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}{suffix}"
+    path.write_bytes(document.data)
+    return path
+
+
+def render(
+    replies: list[Reply],
+    say: Say,
+    buttons: list[Button],
+    *,
+    lang: str = "en",
+    files: Path | None = None,
+) -> list[Button]:
     """Print the replies; return the buttons numbers now press, in number order.
 
     A new keyboard replaces the last one; a hint about it ("please choose one of the buttons")
     leaves it pressable; any other message without buttons (a question to type the answer
-    to, an edit of the pressed message) takes the numbers away, so a number typed is text."""
+    to, an edit of the pressed message) takes the numbers away, so a number typed is text. A
+    file is saved in `files` and its path said."""
     for reply in replies:
         say(reply.text)
+        if reply.document is not None:
+            path = save(reply.document, files or Path.cwd())
+            say(t(lang, "console.saved", path=str(path)))
         if reply.buttons:
             buttons = [b for row in reply.buttons for b in row]
             for number, b in enumerate(buttons, start=1):
@@ -49,8 +73,10 @@ def render(replies: list[Reply], say: Say, buttons: list[Button]) -> list[Button
     return buttons
 
 
-def show(outcome: Outcome, say: Say, lang: str, buttons: list[Button]) -> list[Button]:
-    buttons = render(outcome.replies, say, buttons)
+def show(
+    outcome: Outcome, say: Say, lang: str, buttons: list[Button], files: Path | None = None
+) -> list[Button]:
+    buttons = render(outcome.replies, say, buttons, lang=lang, files=files)
     for notice in outcome.notices:
         if notice.telegram_id is not None:  # a console user's is shown at their console
             say(t(lang, "console.notice", telegram_id=notice.telegram_id, text=notice.reply.text))
@@ -62,13 +88,17 @@ async def _inbox(assistant: Assistant, actor: Actor) -> list[Reply]:
     return [replace(n.reply, hint=True) for n in await assistant.inbox(actor)]
 
 
-async def run_console(assistant: Assistant, actor: Actor, ask: Ask, say: Say) -> None:
+async def run_console(
+    assistant: Assistant, actor: Actor, ask: Ask, say: Say, files: Path | None = None
+) -> None:
+    """`files`: where a file a reply carries is saved (default: the current directory)."""
     role = t(actor.language, f"role.{actor.role}")
     say(t(actor.language, "console.intro", name=actor.name, role=role))
     welcome = await assistant.command(actor, "help")
     assert welcome is not None
     buttons = show(welcome, say, actor.language, [])
-    buttons = render(await _inbox(assistant, actor), say, buttons)
+    inbox = await _inbox(assistant, actor)
+    buttons = render(inbox, say, buttons, lang=actor.language, files=files)
     while True:
         line = await ask("> ")
         if line is None or line.strip().lower() in QUIT:
@@ -92,8 +122,10 @@ async def run_console(assistant: Assistant, actor: Actor, ask: Ask, say: Say) ->
         # Numbers press the buttons on screen now; with none shown, a number is just text
         # (an age, a gravity score typed out). Then what others' actions owe this user (a
         # new referral to accept), as a Telegram user would be sent it.
-        buttons = show(outcome, say, actor.language, buttons)
-        buttons = render(await _inbox(assistant, actor), say, buttons)
+        buttons = show(outcome, say, actor.language, buttons, files)
+        buttons = render(
+            await _inbox(assistant, actor), say, buttons, lang=actor.language, files=files
+        )
 
 
 async def stdin_ask(prompt: str) -> str | None:

@@ -11,6 +11,7 @@ from telegram import (
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     Update,
 )
 from telegram.error import BadRequest, TelegramError
@@ -83,6 +84,15 @@ async def send_replies(bot: Bot, chat_id: int, outcome: Outcome, *, pressed: int
     """An outcome's replies and menu; `pressed` is the message whose button was pressed."""
     for reply in outcome.replies:
         markup = keyboard(reply)
+        if reply.document is not None:  # a file, its text as the caption (a short one)
+            doc = reply.document
+            await bot.send_document(
+                chat_id,
+                InputFile(doc.data, filename=doc.filename),
+                caption=reply.text,
+                reply_markup=markup,
+            )
+            continue
         *before, last = parts(reply.text)
         for part in before:  # too long for one message: the buttons go under the last part
             await bot.send_message(chat_id, part)

@@ -19,8 +19,8 @@ ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "police": ("screen", *COMMON),
     "yot": ("screen", *COMMON),
     "worker": ("cases", *COMMON),
-    "manager": ("cases", *COMMON),
-    "admin": ("invite", "users", *COMMON),
+    "manager": ("cases", "return", *COMMON),
+    "admin": ("invite", "users", "return", *COMMON),  # the return is counts only
 }
 
 

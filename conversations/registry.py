@@ -18,6 +18,7 @@ from conversations import account, invite_dialogue
 from conversations.access import ROLES, Actor, Role
 from conversations.cases import card, contact, first_session, listing, scope
 from conversations.i18n import t
+from conversations.monitoring import service as monitoring
 from conversations.reply import Outcome, Reply
 from conversations.screening import handover, submit
 from conversations.screening import service as screening
@@ -119,6 +120,10 @@ async def _cases(request: Request, _args: str) -> Outcome:
     return _one(await listing.show(request.uow, request.actor))
 
 
+async def _return(request: Request, args: str) -> Outcome:
+    return await monitoring.command(request.uow, request.actor, args)
+
+
 COMMANDS: Mapping[str, CommandRun] = {
     "cases": _cases,
     "help": _help,
@@ -128,6 +133,7 @@ COMMANDS: Mapping[str, CommandRun] = {
     "invite": _invite,
     "users": _users,
     "screen": _screen,
+    "return": _return,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,23 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file sent with a reply (the monitoring return); the console saves it to a path."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    mime_type: str
+
+    def to_json(self) -> dict[str, str]:
+        data = base64.b64encode(self.data).decode("ascii")
+        return {"filename": self.filename, "data": data, "mime_type": self.mime_type}
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> Document:
+        return cls(str(value["filename"]), base64.b64decode(value["data"]), str(value["mime_type"]))
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
@@ -21,6 +39,8 @@ class Reply:
     # A hint about the message above it ("please use the buttons"): those buttons are still
     # the ones to press (a channel that numbers them, the console, keeps the numbers).
     hint: bool = False
+    # Sent as a file with `text` as its caption.
+    document: Document | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +84,7 @@ class Kept:
                     "text": r.text,
                     "buttons": [[[b.label, b.token] for b in row] for row in r.buttons],
                     "edit": r.edit,
+                    "document": None if r.document is None else r.document.to_json(),
                 }
                 for r in self.outcome.replies
             ],
@@ -77,6 +98,7 @@ class Kept:
                 str(r["text"]),
                 tuple(tuple(Button(str(b[0]), str(b[1])) for b in row) for row in r["buttons"]),
                 bool(r["edit"]),
+                document=None if r.get("document") is None else Document.from_json(r["document"]),
             )
             for r in value["replies"]
         ]

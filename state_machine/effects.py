@@ -44,8 +44,10 @@ class Effect:
 
 def _received(f: Firing) -> Facts:
     deadlines = Deadlines.compute(f.at, f.tz)
+    assert f.case.la_code  # the has_la guard checked it
     return {
         "received_at": f.at,
+        "referred_la_code": f.case.la_code,
         "first_session_due": deadlines.first_session_date_due,
         "support_due": deadlines.support_due,
     }
@@ -70,7 +72,8 @@ def _closed(f: Firing) -> Facts:
 
 RECEIVED = Effect(
     "received",
-    "received now; first-session date due in 21 days, support in 3 calendar months",
+    "received now, by the LA it names (kept as the LA referred to); first-session date due in "
+    "21 days, support in 3 calendar months",
     _received,
 )
 ALLOCATED = Effect(

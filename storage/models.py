@@ -10,6 +10,7 @@ from storage.models_cases import (
     SafeguardingConcern,
     ScreeningAnswer,
 )
+from storage.models_monitoring import MonitoringEntry
 from storage.models_ops import (
     AuditEvent,
     ButtonToken,
@@ -37,6 +38,7 @@ __all__ = [
     "EnrolmentFailure",
     "Invite",
     "LocalAuthority",
+    "MonitoringEntry",
     "Notification",
     "NudgeSent",
     "ParentingSession",

@@ -41,19 +41,22 @@ class Referral(Base):
     oocd: Mapped[str | None] = mapped_column(String(32))  # community_resolution | cond._caution
     force_code: Mapped[str | None] = mapped_column(ForeignKey("police_forces.code"))
     la_code: Mapped[str | None] = mapped_column(ForeignKey("local_authorities.code"), index=True)
+    # The LA the police referred to, kept when the case is transferred (the monitoring
+    # return counts a referral there, and its support where it is delivered).
+    referred_la_code: Mapped[str | None] = mapped_column(ForeignKey("local_authorities.code"))
     referring_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     yot: Mapped[bool] = mapped_column(default=False)
     consent_given_at: Mapped[datetime | None]
-    received_at: Mapped[datetime | None]
+    received_at: Mapped[datetime | None] = mapped_column(index=True)  # the return's periods
     first_session_due: Mapped[date | None]
     support_due: Mapped[date | None]
     extension_until: Mapped[date | None]
     extension_reason: Mapped[str | None] = mapped_column(String(500))
     allocated_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    first_session_date: Mapped[date | None]
+    first_session_date: Mapped[date | None] = mapped_column(index=True)
     session_language: Mapped[str | None] = mapped_column(String(16))  # en | cy | other | bsl
     outcome: Mapped[str | None] = mapped_column(String(16))  # not_taken_up|not_engaged|completed
-    outcome_recorded_at: Mapped[datetime | None]
+    outcome_recorded_at: Mapped[datetime | None] = mapped_column(index=True)
     police_notified_at: Mapped[datetime | None]
     closed_reason: Mapped[str | None] = mapped_column(String(500))
     version: Mapped[int] = mapped_column(default=1)
@@ -132,7 +135,7 @@ class ParentingSession(Base):
         ForeignKey("referrals.id", ondelete="CASCADE"), index=True
     )
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    held_on: Mapped[date]
+    held_on: Mapped[date] = mapped_column(index=True)  # the return's Welsh sessions
     status: Mapped[str] = mapped_column(String(16))
     welsh_medium: Mapped[bool] = mapped_column(default=False)
     engagement: Mapped[str | None] = mapped_column(String(16))  # good | partial | poor
@@ -153,7 +156,7 @@ class DistanceMeasure(Base):
     phase: Mapped[str] = mapped_column(String(8))  # start | end
     score: Mapped[str] = mapped_column(String(32))
     positive: Mapped[bool | None]
-    measured_on: Mapped[date]
+    measured_on: Mapped[date] = mapped_column(index=True)  # the return's end measures
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime]
 

@@ -234,6 +234,7 @@ def case_from(referral: Referral, *, attended: int) -> Case:
         consent_given=referral.consent_given_at is not None,
         referring_officer_id=referral.referring_officer_id,
         received_at=referral.received_at,
+        referred_la_code=referral.referred_la_code,
         first_session_due=referral.first_session_due,
         support_due=referral.support_due,
         extension_until=referral.extension_until,

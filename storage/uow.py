@@ -16,6 +16,7 @@ from storage.crypto import FieldCipher
 from storage.database import Database
 from storage.dialect import forget_connection
 from storage.dialogues import DialogueStore
+from storage.monitoring import MonitoringStore
 from storage.notifications import NotificationStore
 from storage.people import PeopleRepository, Profile
 from storage.personal import PersonalDetailsStore
@@ -53,6 +54,7 @@ class UnitOfWork:
     dialogues: DialogueStore
     notifications: NotificationStore
     replies: ReplyStore
+    monitoring: MonitoringStore
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
@@ -78,6 +80,7 @@ class UnitOfWork:
         self.dialogues = DialogueStore(self.session, s.clock)
         self.notifications = NotificationStore(self.session)
         self.replies = ReplyStore(self.session, s.cipher)
+        self.monitoring = MonitoringStore(self.session, s.clock, self.audit)
         self.clock = s.clock
         self.tz = s.tz
         self.cipher = s.cipher  # a dialogue's personal answers are kept sealed until saved

@@ -10,6 +10,7 @@ A new command, action or kind of dialogue fails `test_every_..._has_rows` until 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +97,8 @@ COMMAND_TABLE: dict[str, frozenset[str]] = {
     "cases": frozenset({"worker", "manager"}),  # the LA's cases: its workers and managers
     "invite": frozenset({"admin"}),  # only an admin enrols people
     "users": frozenset({"admin"}),
+    # The monitoring return: managers for their LAs (or all Wales), admins counts only.
+    "return": frozenset({"manager", "admin"}),
 }
 COMMAND_ROWS = [
     pytest.param(
@@ -564,6 +567,43 @@ async def test_a_worker_moved_to_another_la_cannot_carry_on_a_contact_attempt(
     async with storage.unit_of_work() as uow:
         assert await uow.dialogues.current(moved.user_id) is None  # it ended there
     assert await attempts_recorded(storage) == 0
+
+
+# 6. Scope inside a command: the monitoring return's rows are the asker's LAs and no others.
+#    (who, the LAs whose rows they get; "all" is the 22). A worker and police are refused by
+#    the command table above; an admin gets counts, which is all the return holds.
+RETURN_ROWS = [
+    ("manager-cardiff", ("cardiff",)),
+    ("manager-national", "all"),
+    ("admin", "all"),
+]
+
+
+@pytest.mark.parametrize(("who", "las"), RETURN_ROWS, ids=[w for w, _ in RETURN_ROWS])
+async def test_the_return_holds_only_the_rows_of_the_askers_scope(
+    storage: Storage, who: str, las: tuple[str, ...] | str
+) -> None:
+    here = await world(storage, ACCEPTED)  # a Cardiff referral from a Gwent sergeant
+    said = await here.assistant.command(here.actors[who], "return", "2026-H2 json")
+    assert said is not None and said.replies[0].document is not None
+    body = json.loads(said.replies[0].document.data)
+    codes = [row["la_code"] for row in body["rows"]]
+    if las == "all":
+        assert len(codes) == len(set(codes)) == 22
+    else:
+        assert codes == list(las)
+    assert body["total"]["referred"] == 1  # the Cardiff referral, in every scope holding it
+    assert not any(k in json.dumps(body) for k in ("Sgt", "R-", "CF10"))  # counts only
+
+
+async def test_a_manager_of_another_la_sees_none_of_its_numbers(storage: Storage) -> None:
+    here = await world(storage, ACCEPTED)  # the referral is Cardiff's
+    newport = await enrol(here.assistant, 11, InviteSpec("manager", "Nel", la_codes=("newport",)))
+    said = await here.assistant.command(newport, "return", "2026-H2 json")
+    assert said is not None and said.replies[0].document is not None
+    body = json.loads(said.replies[0].document.data)
+    assert [row["la_code"] for row in body["rows"]] == ["newport"]
+    assert body["total"]["referred"] == 0 and body["rows"][0]["referred"] == 0
 
 
 # Later features add rows: these fail until every command, action and kind has them.

@@ -213,6 +213,7 @@ def test_each_transition_reports_the_facts_it_changed_for_storage_to_write() -> 
     submitted = fire(case, "submit", actor="user:1", at=late_on_31_january)
     assert submitted.changes == {
         "received_at": late_on_31_january,
+        "referred_la_code": "cardiff",  # kept through a transfer: the return counts it there
         "first_session_due": date(2027, 2, 21),
         "support_due": date(2027, 4, 30),  # 31 January + 3 months, clamped to April's end
     }
@@ -227,6 +228,7 @@ def test_each_transition_reports_the_facts_it_changed_for_storage_to_write() -> 
                                 "extension_reason": "engaging well"}  # fmt: skip
     moved = fire(case, "transfer", actor="user:5", at=later, la_code="newport", reason="moved")
     assert moved.changes == {"la_code": "newport", "allocated_worker_id": None}
+    assert (case.la_code, case.referred_la_code) == ("newport", "cardiff")
     refused = fire(case, "record_not_taken_up", actor="user:6", at=later, refused=True)
     assert refused.changes == {"outcome": "not_taken_up", "outcome_recorded_at": later}
     assert (case.outcome, case.allocated_worker_id) == ("not_taken_up", None)
