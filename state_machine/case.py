@@ -27,6 +27,7 @@ class Facts(TypedDict, total=False):
     and `Case`'s fields, so storage applies a change by name, knowing no trigger."""
 
     received_at: datetime
+    offered_at: datetime
     first_session_due: date
     support_due: date
     extension_until: date
@@ -48,6 +49,7 @@ class Case:
     consent_given: bool = False
     referring_officer_id: int | None = None
     received_at: datetime | None = None
+    offered_at: datetime | None = None  # offered to the LA's workers: on receipt, on a transfer
     first_session_due: date | None = None
     support_due: date | None = None  # the deadline in force: 3 months, or the agreed extension
     extension_until: date | None = None

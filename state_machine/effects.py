@@ -46,6 +46,7 @@ def _received(f: Firing) -> Facts:
     deadlines = Deadlines.compute(f.at, f.tz)
     return {
         "received_at": f.at,
+        "offered_at": f.at,
         "first_session_due": deadlines.first_session_date_due,
         "support_due": deadlines.support_due,
     }
@@ -70,7 +71,8 @@ def _closed(f: Firing) -> Facts:
 
 RECEIVED = Effect(
     "received",
-    "received now; first-session date due in 21 days, support in 3 calendar months",
+    "received and offered to the LA now; first-session date due in 21 days, support in 3 "
+    "calendar months",
     _received,
 )
 ALLOCATED = Effect(
@@ -85,9 +87,10 @@ FIRST_SESSION_SET = Effect(
 )
 TRANSFERRED = Effect(
     "transferred",
-    "the new LA; no worker allocated until one there accepts",
-    lambda f: {"la_code": str(f.params["la_code"]), "allocated_worker_id": None},
-)
+    "the new LA, offered to it now; no worker allocated until one there accepts",
+    lambda f: {"la_code": str(f.params["la_code"]), "allocated_worker_id": None,
+               "offered_at": f.at},
+)  # fmt: skip
 EXTENDED = Effect(
     "extended",
     "support is due by the agreed date, with its reason",
