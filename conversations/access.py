@@ -18,8 +18,8 @@ COMMON = ("help", "language", "whoami", "cancel")
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "police": ("screen", *COMMON),
     "yot": ("screen", *COMMON),
-    "worker": COMMON,
-    "manager": COMMON,
+    "worker": ("nudges", *COMMON),
+    "manager": ("nudges", *COMMON),
     "admin": ("invite", "users", *COMMON),
 }
 

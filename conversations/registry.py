@@ -17,6 +17,7 @@ from typing import Any
 from conversations import account, invite_dialogue
 from conversations.access import ROLES, Actor, Role
 from conversations.i18n import t
+from conversations.nudges import coming, snooze
 from conversations.reply import Outcome, Reply
 from conversations.screening import handover, submit
 from conversations.screening import service as screening
@@ -109,6 +110,10 @@ async def _screen(request: Request, _args: str) -> Outcome:
     return await screening.begin(request.uow, request.actor)
 
 
+async def _nudges(request: Request, _args: str) -> Outcome:
+    return _one(await coming.show(request.uow, request.actor))
+
+
 COMMANDS: Mapping[str, CommandRun] = {
     "help": _help,
     "whoami": _whoami,
@@ -117,6 +122,7 @@ COMMANDS: Mapping[str, CommandRun] = {
     "invite": _invite,
     "users": _users,
     "screen": _screen,
+    "nudges": _nudges,
 }
 
 
@@ -148,7 +154,17 @@ async def _details(request: Request, payload: Mapping[str, Any]) -> Outcome:
     return _one(await submit.details(request.uow, request.actor, int(payload["referral_id"])))
 
 
+async def _snooze(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return _one(await snooze.remind_tomorrow(request.uow, request.actor, int(payload["nudge"])))
+
+
+async def _nudges_page(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    page = int(payload.get("page", 0))
+    return _one(await coming.show(request.uow, request.actor, page, edit=True))
+
+
 EVERYONE = ROLES
+NUDGED: tuple[Role, ...] = ("worker", "manager")  # the roles deadline nudges go to so far
 ACTIONS: Mapping[str, Action] = {
     "language.set": Action(EVERYONE, _set_language),
     "cancel.confirm": Action(EVERYONE, _cancel_confirm),
@@ -156,6 +172,8 @@ ACTIONS: Mapping[str, Action] = {
     "referral.accept": Action(("worker",), _accept),
     "referral.take": Action(("yot",), _take),
     "referral.details": Action(("worker",), _details),
+    "nudge.snooze": Action(NUDGED, _snooze),
+    "nudges.page": Action(NUDGED, _nudges_page),
 }
 
 

@@ -40,9 +40,7 @@ def _effects_table() -> str:
 
 def _obligations_table() -> str:
     rows = ["| what is owed | while | by whom | due | since |", "|---|---|---|---|---|"]
-    rows += [
-        f"| `{r.what}` | {r.owed_while} | {r.owed_by} | {r.due} | {r.since} |" for r in RULES
-    ]
+    rows += [f"| `{r.what}` | {r.owed_while} | {r.owed_by} | {r.due} | {r.since} |" for r in RULES]
     return "\n".join(rows) + "\n"
 
 

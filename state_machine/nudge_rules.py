@@ -19,7 +19,9 @@ from state_machine.obligations import RULES as OBLIGATIONS
 
 Audience = Literal["allocated_worker", "la_workers", "la_managers", "referring_officer"]
 AUDIENCES: tuple[Audience, ...] = get_args(Audience)
-Timing = Literal["days_after_start", "working_days_after_start", "days_before_due", "days_after_due"]
+Timing = Literal[
+    "days_after_start", "working_days_after_start", "days_before_due", "days_after_due"
+]
 TIMINGS: tuple[Timing, ...] = get_args(Timing)
 DUE_TIMINGS: frozenset[Timing] = frozenset({"days_before_due", "days_after_due"})
 
@@ -96,14 +98,14 @@ def _rule(number: int, entry: object) -> NudgeRule:
     if unknown:
         raise bad(f"unknown key '{unknown[0]}' (keys: {', '.join(_KEYS)})")
     chases = entry.get("chases")
-    if chases not in SAYS:
+    if not isinstance(chases, str) or chases not in SAYS:
         raise bad(f"chases must be one of {', '.join(SAYS)}, not {chases!r}")
     says = entry.get("says")
-    if says not in SAYS[chases]:
+    if not isinstance(says, str) or says not in SAYS[chases]:
         raise bad(f"says must be one of {', '.join(SAYS[chases])} (for {chases}), not {says!r}")
-    to = entry.get("to")
-    if to not in AUDIENCES:
-        raise bad(f"to must be one of {', '.join(AUDIENCES)}, not {to!r}")
+    to = next((audience for audience in AUDIENCES if audience == entry.get("to")), None)
+    if to is None:
+        raise bad(f"to must be one of {', '.join(AUDIENCES)}, not {entry.get('to')!r}")
     timings = [key for key in TIMINGS if key in entry]
     if len(timings) != 1:
         raise bad(f"give exactly one of {', '.join(TIMINGS)}")

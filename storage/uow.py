@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
+from state_machine.nudge_rules import NudgeRules
+from state_machine.working_time import WorkingCalendar
 from storage.audit import AuditLog
 from storage.buttons import ButtonStore
 from storage.crypto import FieldCipher
@@ -16,6 +18,7 @@ from storage.database import Database
 from storage.dialect import forget_connection
 from storage.dialogues import DialogueStore
 from storage.notifications import NotificationStore
+from storage.nudges import NudgeLedger, Nudging, read_rules
 from storage.people import PeopleRepository, Profile
 from storage.personal import PersonalDetailsStore
 from storage.reference import ReferenceData
@@ -25,14 +28,24 @@ from storage.sender import Sender, admit, read_sender
 
 
 class Storage:
-    """What the layers above are given: the database plus the clock, cipher and time zone."""
+    """What the layers above are given: the database plus the clock, cipher and time zone,
+    and the deadline nudges' rules (the shipped ones unless others are given)."""
 
-    def __init__(self, db: Database, clock: Clock, cipher: FieldCipher, tz: ZoneInfo) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        cipher: FieldCipher,
+        tz: ZoneInfo,
+        nudge_rules: NudgeRules | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.cipher = cipher
         self.tz = tz
         self.reference = ReferenceData()
+        rules = read_rules() if nudge_rules is None else nudge_rules
+        self.nudging = Nudging(rules, WorkingCalendar(tz))
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self)
@@ -50,6 +63,7 @@ class UnitOfWork:
     buttons: ButtonStore
     dialogues: DialogueStore
     notifications: NotificationStore
+    nudges: NudgeLedger
     replies: ReplyStore
 
     def __init__(self, storage: Storage) -> None:
@@ -68,12 +82,14 @@ class UnitOfWork:
                 self._turns.give_back()
             raise
         self.audit = AuditLog(self.session, s.clock)
-        self.referrals = ReferralRepository(self.session, s.clock, s.tz, self.audit)
+        self.referrals = ReferralRepository(self.session, s.clock, s.tz, self.audit, s.nudging)
         self.personal = PersonalDetailsStore(self.session, s.clock, s.cipher, self.audit)
         self.people = PeopleRepository(self.session, s.clock, self.audit, s.reference)
         self.buttons = ButtonStore(self.session)
         self.dialogues = DialogueStore(self.session, s.clock)
         self.notifications = NotificationStore(self.session)
+        self.nudges = NudgeLedger(self.session)
+        self.nudging = s.nudging
         self.replies = ReplyStore(self.session, s.cipher)
         self.clock = s.clock
         self.tz = s.tz

@@ -89,7 +89,9 @@ async def running_bot(
             "WEBHOOK_PORT": port,
         }
     settings = load_settings(**env)
-    bot_storage = Storage(storage.db.clone(), storage.clock, storage.cipher, storage.tz)
+    bot_storage = Storage(
+        storage.db.clone(), storage.clock, storage.cipher, storage.tz, storage.nudging.rules
+    )
     # Simulated users answer instantly; the real per-chat pace (about one message a second)
     # would only slow the suite. Retries on 429 and 5xx stay as in production.
     limiter = rate_limiter or TelegramRateLimiter(per_chat_burst=10_000)

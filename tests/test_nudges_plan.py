@@ -113,9 +113,7 @@ FIRST_SESSION = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("received", "reminders", "asked", "overdue", "deadline"), FIRST_SESSION
-)
+@pytest.mark.parametrize(("received", "reminders", "asked", "overdue", "deadline"), FIRST_SESSION)
 def test_no_first_session_date_reminds_the_worker_asks_on_day_21_and_tells_managers_on_22(
     received: datetime,
     reminders: list[datetime],
