@@ -243,8 +243,9 @@ async def test_remind_me_tomorrow_sends_it_again_the_next_working_morning(
     (reminder,) = (await assistant.nudges_due()).notices
     said = await assistant.press(mair, pressed(reminder, "Remind me tomorrow"))
     assert said is not None
-    assert said.replies[0].text == t("en", "nudge.snoozed", reference=reminder.reply.text.split()[2],
-                                     when="Mon 14/12 09:00")  # fmt: skip
+    reference = reminder.reply.text.split()[2]
+    snoozed = t("en", "nudge.snoozed", reference=reference, when="Mon 14/12 09:00")
+    assert said.replies[0].text == snoozed
     listed = await assistant.command(mair, "nudges")
     assert listed is not None and "you asked to be reminded" in listed.replies[0].text
     clock.set(local(2026, 12, 14, 8, 59))

@@ -54,7 +54,8 @@ def when(found: Plan, *names: str) -> list[tuple[str, datetime]]:
 OFFERS = [
     pytest.param(local(2026, 11, 23, 10), local(2026, 11, 24, 10), local(2026, 11, 25, 10),
                  id="Monday 10:00: Tuesday and Wednesday at 10:00"),
-    pytest.param(local(2026, 11, 27, 16, 30), local(2026, 11, 30, 16, 30), local(2026, 12, 1, 16, 30),
+    pytest.param(local(2026, 11, 27, 16, 30), local(2026, 11, 30, 16, 30),
+                 local(2026, 12, 1, 16, 30),
                  id="Friday 16:30: Monday and Tuesday at 16:30, not the weekend"),
     pytest.param(local(2026, 11, 28, 11), local(2026, 12, 1, 9), local(2026, 12, 2, 9),
                  id="Saturday: the working day starts on Monday at 09:00"),

@@ -344,8 +344,9 @@ async def test_a_nudge_is_claimed_once_per_referral_rule_due_moment_and_recipien
                                        clock.now())  # fmt: skip
         again = await uow.nudges.claim(referral.id, "first_session_reminder", due_at, officer,
                                        clock.now())  # fmt: skip
-        later = await uow.nudges.claim(referral.id, "first_session_reminder",
-                                       due_at + timedelta(days=7), officer, clock.now())  # fmt: skip
+        week = due_at + timedelta(days=7)
+        later = await uow.nudges.claim(referral.id, "first_session_reminder", week, officer,
+                                       clock.now())  # fmt: skip
         key = {"referral_id": referral.id, "rule": "first_session_reminder", "due_at": due_at,
                "recipient_user_id": officer}  # fmt: skip
     assert first is not None and again is None and later not in (None, first)
