@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select, text
 
-from bot.console import console_actor
+from bot.console import console_actor, run_console
 from bot.settings import SettingsError, load_settings
 from conversations.access import Actor
 from conversations.assistant import Assistant
@@ -30,6 +30,7 @@ from storage.uow import Storage
 from tests import screening_script as script
 from tests.assistant_script import drive, enrol, submitted
 from tests.conftest import POSTGRES_URL
+from tests.test_console_and_admin_cli import Terminal
 
 LONDON = ZoneInfo("Europe/London")
 MEL = InviteSpec("manager", "Mel", la_codes=("cardiff",))
@@ -423,3 +424,17 @@ async def test_two_sweepers_at_once_on_postgresql_send_each_nudge_once(
         count = await uow.session.scalar(select(func.count()).select_from(Notification)
                                          .where(Notification.kind.like("nudge:%")))  # fmt: skip
     assert count == 18
+
+
+async def test_at_the_console_a_nudge_is_shown_at_the_prompt_and_its_buttons_work(
+    storage: Storage, clock: FixedClock
+) -> None:
+    assistant, _ = await submitted(storage)
+    nia = await console_actor(storage, InviteSpec("worker", "Nia", la_codes=("cardiff",)), "cy")
+    clock.set(local(2026, 11, 24, 10))
+    await assistant.nudges_due()
+    term = Terminal("2", "/quit")
+    await run_console(Assistant(storage, "console"), nia, term.ask, term.say)
+    assert "Yn dal i aros: nid oes neb wedi derbyn atgyfeiriad" in term.text
+    assert "  [1] Derbyn" in term.text and "  [2] Atgoffa fi yfory" in term.text
+    assert "Byddaf yn eich atgoffa am R-" in term.text and "Mer 25/11 09:00" in term.text

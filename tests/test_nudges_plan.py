@@ -13,9 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conversations.i18n import catalogue
 from state_machine.case import Case, ReferralState
 from state_machine.lifecycle import fire
-from state_machine.nudge_rules import NudgeRules, NudgeRulesError, parse_rules
+from state_machine.nudge_rules import AUDIENCES, SAYS, NudgeRules, NudgeRulesError, parse_rules
 from state_machine.nudges import Plan, Recipient, plan
 from state_machine.working_time import WorkingCalendar
 
@@ -277,3 +278,15 @@ def test_the_shipped_rules_are_the_issues_defaults_and_an_admin_may_change_the_d
     coming = plan(referred(received), slower, received.astimezone(UTC), WALES)
     assert when(coming, "r") == [("r", local(2026, 11, 24, 10)), ("r", local(2026, 11, 26, 10))]
     assert parse_rules({"nudge": []}) == NudgeRules(())  # all switched off
+
+
+def test_everything_a_nudge_can_say_is_in_english_and_welsh_and_each_rule_is_documented() -> None:
+    en, cy = catalogue("en").messages, catalogue("cy").messages
+    keys = [f"nudge.{chases}.{says}" for chases, all_says in SAYS.items() for says in all_says]
+    keys += [
+        f"nudge.label.{chases}.{says}" for chases, all_says in SAYS.items() for says in all_says
+    ]
+    keys += [f"nudges.to.{audience}" for audience in AUDIENCES]
+    assert [k for k in keys if k not in en or k not in cy] == []
+    docs = (ROOT / "docs" / "nudges.md").read_text(encoding="utf-8")
+    assert [r.name for r in RULES.rules if f"| `{r.name}` |" not in docs] == []
