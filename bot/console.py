@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from conversations.access import Actor
 from conversations.assistant import Assistant
 from conversations.enrolment import InviteSpec, check_scope
 from conversations.i18n import t
+from conversations.notifications.offers import waiting_for
 from conversations.reply import Button, Outcome, Reply
 from storage.uow import Storage
 
@@ -20,27 +22,29 @@ QUIT = {"/quit", "/exit", "quit", "exit"}
 async def console_actor(storage: Storage, spec: InviteSpec, language: str) -> Actor:
     async with storage.unit_of_work() as uow:
         await check_scope(uow, spec)
-        user = await uow.people.console_user(
+        user, new = await uow.people.console_user(
             name=spec.display_name, role=spec.role, force_code=spec.force_code,
             la_codes=list(spec.la_codes), national=spec.national,
         )  # fmt: skip
         user.language = language
+        if new:  # as if just enrolled: what waited for someone like them (the inbox shows it)
+            await waiting_for(uow, user)
         return Actor.of(user)
 
 
 def render(replies: list[Reply], say: Say, buttons: list[Button]) -> list[Button]:
     """Print the replies; return the buttons numbers now press, in number order.
 
-    As in a Telegram chat: a new keyboard replaces the last one; a reply that replaces the
-    pressed message (an edit) takes that message's buttons away; any other message without
-    buttons (a hint such as "please choose one of the buttons") leaves them pressable."""
+    A new keyboard replaces the last one; a hint about it ("please choose one of the buttons")
+    leaves it pressable; any other message without buttons (a question to type the answer
+    to, an edit of the pressed message) takes the numbers away, so a number typed is text."""
     for reply in replies:
         say(reply.text)
         if reply.buttons:
             buttons = [b for row in reply.buttons for b in row]
             for number, b in enumerate(buttons, start=1):
                 say(f"  [{number}] {b.label}")
-        elif reply.edit:
+        elif not reply.hint:
             buttons = []
     return buttons
 
@@ -53,13 +57,18 @@ def show(outcome: Outcome, say: Say, lang: str, buttons: list[Button]) -> list[B
     return buttons
 
 
+async def _inbox(assistant: Assistant, actor: Actor) -> list[Reply]:
+    """What is owed to the console user; a notice without buttons leaves those on screen."""
+    return [replace(n.reply, hint=True) for n in await assistant.inbox(actor)]
+
+
 async def run_console(assistant: Assistant, actor: Actor, ask: Ask, say: Say) -> None:
     role = t(actor.language, f"role.{actor.role}")
     say(t(actor.language, "console.intro", name=actor.name, role=role))
     welcome = await assistant.command(actor, "help")
     assert welcome is not None
     buttons = show(welcome, say, actor.language, [])
-    buttons = render([n.reply for n in await assistant.inbox(actor)], say, buttons)
+    buttons = render(await _inbox(assistant, actor), say, buttons)
     while True:
         line = await ask("> ")
         if line is None or line.strip().lower() in QUIT:
@@ -84,7 +93,7 @@ async def run_console(assistant: Assistant, actor: Actor, ask: Ask, say: Say) ->
         # (an age, a gravity score typed out). Then what others' actions owe this user (a
         # new referral to accept), as a Telegram user would be sent it.
         buttons = show(outcome, say, actor.language, buttons)
-        buttons = render([n.reply for n in await assistant.inbox(actor)], say, buttons)
+        buttons = render(await _inbox(assistant, actor), say, buttons)
 
 
 async def stdin_ask(prompt: str) -> str | None:

@@ -21,6 +21,7 @@ async def sweep_job(context: BotContext) -> None:
     swept = await sweep(context.deps.storage, dialogue_idle=idle)
     if swept.dialogues:
         log.info("discarded %d idle conversations", swept.dialogues)
+    await deliver(context, swept.notices)  # owed by the sweep, sent now it has committed
     # A reply kept this long and not sent was left by an instance that stopped (on start, a
     # bot sends its own at once: bot/app.py); a live send takes well under a second.
     quiet_since = context.deps.storage.clock.now() - REPLY_QUIET

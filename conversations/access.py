@@ -18,8 +18,8 @@ COMMON = ("help", "language", "whoami", "cancel")
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "police": ("screen", *COMMON),
     "yot": ("screen", *COMMON),
-    "worker": ("nudges", *COMMON),
-    "manager": ("nudges", *COMMON),
+    "worker": ("cases", "nudges", *COMMON),
+    "manager": ("cases", "nudges", *COMMON),
     "admin": ("invite", "users", *COMMON),
 }
 

@@ -18,11 +18,26 @@ from phonenumbers import CountryCodeSource, PhoneNumberType
 
 
 @dataclass(frozen=True)
+class Offer:
+    """A way past a problem, offered as a button under it (a form's `check` may offer some):
+    `name` finds it again when pressed, `label` is its message key with `params`; pressing it
+    keeps the value given and records `answers` with it (the age a date of birth gives).
+    With no `answers` it asks the question again."""
+
+    name: str
+    label: str
+    params: dict[str, object] = field(default_factory=dict)
+    answers: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Problem:
-    """Why an answer was not accepted: a message key, and the values its text shows."""
+    """Why an answer was not accepted: a message key, and the values its text shows; and any
+    ways past it to offer as buttons."""
 
     key: str
     params: dict[str, object] = field(default_factory=dict)
+    offers: tuple[Offer, ...] = ()
 
 
 def fold(text: str) -> str:
@@ -73,7 +88,9 @@ def parse_date(
     if earliest is not None and parsed < earliest:
         return Problem("parse.date.too_early", {"earliest": _dmy(earliest)})
     if latest is not None and parsed > latest:
-        key = "parse.date.in_future" if parsed > today else "parse.date.too_late"
+        # "In the future" only where the limit is today or earlier (a first-session date may
+        # be weeks ahead, up to the day support is due: past that it is too late).
+        key = "parse.date.in_future" if parsed > today >= latest else "parse.date.too_late"
         return Problem(key, {"latest": _dmy(latest)})
     return parsed
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from conversations import account, invite_dialogue
 from conversations.access import ROLES, Actor, Role
+from conversations.cases import card, contact, first_session, listing, scope
 from conversations.i18n import t
 from conversations.nudges import coming, snooze
 from conversations.reply import Outcome, Reply
@@ -55,14 +56,19 @@ class Action:
 
 @dataclass(frozen=True)
 class DialogueKind:
-    """A kind of conversation: the command that opens it (whose roles may carry it on), its
-    step handlers for a press and for typed text, and what discarding it means."""
+    """A kind of conversation: the command that opens it, or from whose screens it is opened
+    (whose roles may carry it on; `roles`, when fewer of them may), its step handlers for a
+    press and for typed text, and what discarding it means."""
 
     kind: str
     command: str
     on_button: StepButton
     on_text: StepText
     discard: Discard
+    roles: tuple[Role, ...] | None = None
+
+    def allows(self, actor: Actor) -> bool:
+        return actor.may(self.command) and (self.roles is None or actor.role in self.roles)
 
 
 def _one(reply: Reply) -> Outcome:
@@ -110,11 +116,16 @@ async def _screen(request: Request, _args: str) -> Outcome:
     return await screening.begin(request.uow, request.actor)
 
 
+async def _cases(request: Request, _args: str) -> Outcome:
+    return _one(await listing.show(request.uow, request.actor))
+
+
 async def _nudges(request: Request, _args: str) -> Outcome:
     return _one(await coming.show(request.uow, request.actor))
 
 
 COMMANDS: Mapping[str, CommandRun] = {
+    "cases": _cases,
     "help": _help,
     "whoami": _whoami,
     "language": _language,
@@ -154,6 +165,40 @@ async def _details(request: Request, payload: Mapping[str, Any]) -> Outcome:
     return _one(await submit.details(request.uow, request.actor, int(payload["referral_id"])))
 
 
+async def _cases_page(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    page = int(payload.get("page", 0))
+    return _one(await listing.show(request.uow, request.actor, page, edit=True))
+
+
+async def _case_open(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    referral_id, page = int(payload["referral_id"]), int(payload.get("page", 0))
+    return _one(await card.open_card(request.uow, request.actor, referral_id, page=page))
+
+
+CaseDialogue = Callable[[UnitOfWork, Actor, Any], Awaitable[Outcome]]
+
+
+async def _on_case(request: Request, payload: Mapping[str, Any], begin: CaseDialogue) -> Outcome:
+    """A dialogue about one case, opened from its card: only by the worker who may record on
+    it now. One conversation at a time: one under way is discarded as its kind says."""
+    uow, actor = request.uow, request.actor
+    referral = await scope.worked_on(uow, actor, int(payload["referral_id"]))
+    if referral is None:
+        return stale(request)
+    current = await uow.dialogues.current(actor.user_id)
+    if current is not None:
+        await discard(uow, current, actor=actor.audit_name, reason="another started")
+    return await begin(uow, actor, referral)
+
+
+async def _case_contact(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return await _on_case(request, payload, contact.begin)
+
+
+async def _case_first_session(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return await _on_case(request, payload, first_session.begin)
+
+
 async def _snooze(request: Request, payload: Mapping[str, Any]) -> Outcome:
     return _one(await snooze.remind_tomorrow(request.uow, request.actor, int(payload["nudge"])))
 
@@ -164,6 +209,7 @@ async def _nudges_page(request: Request, payload: Mapping[str, Any]) -> Outcome:
 
 
 EVERYONE = ROLES
+CASE_READERS: tuple[Role, ...] = ("worker", "manager")
 NUDGED: tuple[Role, ...] = ("worker", "manager")  # the roles deadline nudges go to so far
 ACTIONS: Mapping[str, Action] = {
     "language.set": Action(EVERYONE, _set_language),
@@ -172,6 +218,10 @@ ACTIONS: Mapping[str, Action] = {
     "referral.accept": Action(("worker",), _accept),
     "referral.take": Action(("yot",), _take),
     "referral.details": Action(("worker",), _details),
+    "cases.page": Action(CASE_READERS, _cases_page),
+    "case.open": Action(CASE_READERS, _case_open),
+    "case.contact": Action(("worker",), _case_contact),
+    "case.first_session": Action(("worker",), _case_first_session),
     "nudge.snooze": Action(NUDGED, _snooze),
     "nudges.page": Action(NUDGED, _nudges_page),
 }
@@ -201,12 +251,37 @@ async def _invite_text(request: Request, dialogue: DialogueState, text: str) -> 
     return _one(await invite_dialogue.on_text(request.uow, request.actor, dialogue, text))
 
 
+async def _contact_button(
+    request: Request, dialogue: DialogueState, action: str, payload: dict[str, Any]
+) -> Outcome:
+    return await contact.on_button(request.uow, request.actor, dialogue, action, payload)
+
+
+async def _contact_text(request: Request, dialogue: DialogueState, text: str) -> Outcome:
+    return await contact.on_text(request.uow, request.actor, dialogue, text)
+
+
+async def _first_session_button(
+    request: Request, dialogue: DialogueState, action: str, payload: dict[str, Any]
+) -> Outcome:
+    return await first_session.on_button(request.uow, request.actor, dialogue, action, payload)
+
+
+async def _first_session_text(request: Request, dialogue: DialogueState, text: str) -> Outcome:
+    return await first_session.on_text(request.uow, request.actor, dialogue, text)
+
+
 DIALOGUES: Mapping[str, DialogueKind] = {
     d.kind: d
     for d in (
         DialogueKind(screening.KIND, "screen", _screening_button, _screening_text,
                      _discard_screening),
         DialogueKind(invite_dialogue.KIND, "invite", _invite_button, _invite_text, _end_only),
+        # Opened from a case card, by the worker the case is allocated to.
+        DialogueKind(contact.KIND, "cases", _contact_button, _contact_text, _end_only,
+                     roles=("worker",)),
+        DialogueKind(first_session.KIND, "cases", _first_session_button, _first_session_text,
+                     _end_only, roles=("worker",)),
     )
 }  # fmt: skip
 
@@ -235,7 +310,7 @@ async def press(request: Request, action: str, payload: dict[str, Any]) -> Outco
     kind = DIALOGUES.get(action.split(".")[0])
     if kind is None or dialogue is None or dialogue.kind != kind.kind:
         return stale(request)
-    if not request.actor.may(kind.command):
+    if not kind.allows(request.actor):
         return stale(request)
     return await kind.on_button(request, dialogue, action, payload)
 
@@ -244,7 +319,7 @@ async def text(request: Request, typed: str) -> Outcome:
     """Typed text goes to the dialogue the user is in, if their role may carry it on."""
     dialogue = await request.uow.dialogues.current(request.actor.user_id)
     kind = DIALOGUES.get(dialogue.kind) if dialogue is not None else None
-    if dialogue is None or kind is None or not request.actor.may(kind.command):
+    if dialogue is None or kind is None or not kind.allows(request.actor):
         return _one(Reply(t(request.language, "text.not_expected")))
     return await kind.on_text(request, dialogue, typed)
 

@@ -18,6 +18,9 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     # Replace the message whose button was pressed, instead of sending a new one.
     edit: bool = False
+    # A hint about the message above it ("please use the buttons"): those buttons are still
+    # the ones to press (a channel that numbers them, the console, keeps the numbers).
+    hint: bool = False
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,11 @@ FIRST_SESSION_SET = Effect(
     "the first-session date is recorded",
     lambda f: {"first_session_date": f.params["first_session_date"]},
 )
+FIRST_SESSION_MOVED = Effect(
+    "first_session_moved",
+    "the first-session date is moved (the earlier one stays in the audit trail)",
+    lambda f: {"first_session_date": f.params["first_session_date"]},
+)
 TRANSFERRED = Effect(
     "transferred",
     "the new LA, offered to it now; no worker allocated until one there accepts",

@@ -83,6 +83,10 @@ def _first_session_ok(event: EventData) -> bool:
     )
 
 
+def _first_session_moves(event: EventData) -> bool:
+    return event.kwargs.get("first_session_date") != _case(event).first_session_date
+
+
 def _not_taken_up_ok(event: EventData) -> bool:
     """The 21 days for a first-session date are over at the firing's time, or the individual
     said no (recorded with the outcome)."""
@@ -122,6 +126,11 @@ FIRST_SESSION_DATE_GIVEN = Guard(
     "first_session_date_given",
     "a first-session date is needed, not before the referral was received",
     _first_session_ok,
+)
+FIRST_SESSION_DATE_MOVES = Guard(
+    "first_session_date_moves",
+    "moving the first-session date needs a different date",
+    _first_session_moves,
 )
 TWENTY_ONE_DAYS_OR_REFUSED = Guard(
     "21_days_passed_or_refused",
@@ -165,6 +174,9 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "accept", "source": S.REFERRED, "dest": S.ALLOCATED, "effects": fx.ALLOCATED},
     {"trigger": "set_first_session", "source": S.ALLOCATED, "dest": S.ENGAGED,
      "conditions": [FIRST_SESSION_DATE_GIVEN], "effects": fx.FIRST_SESSION_SET},
+    {"trigger": "move_first_session", "source": S.ENGAGED, "dest": None,  # internal
+     "conditions": [FIRST_SESSION_DATE_GIVEN, FIRST_SESSION_DATE_MOVES],
+     "effects": fx.FIRST_SESSION_MOVED},
     {"trigger": "record_not_taken_up", "source": [S.REFERRED, S.ALLOCATED],
      "dest": S.OUTCOME_NOT_TAKEN_UP,
      "conditions": [NO_FIRST_SESSION_EVER, TWENTY_ONE_DAYS_OR_REFUSED],

@@ -7,7 +7,7 @@ hours and bank holidays decide only when a nudge is sent (working_time.py), neve
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -162,3 +162,9 @@ def obligations(case: Case, now: datetime, tz: ZoneInfo) -> list[Obligation]:
             overdue = found.due is not None and is_past(found.due, now, tz)
             owed.append(Obligation(rule.what, found.owner, found.due, overdue, found.since))
     return owed
+
+
+def soonest(owed: Sequence[Obligation]) -> Obligation | None:
+    """The obligation due first: what a case card and a case list show as next. One with no
+    date (the police's acknowledgement) comes after every dated one; ties keep `RULES` order."""
+    return min(owed, key=lambda o: (o.due is None, o.due or date.max), default=None)

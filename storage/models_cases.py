@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from state_machine.contact import CONTACT_METHODS, CONTACT_RESULTS
 from state_machine.lifecycle import ReferralState
 from storage.base import Base
 from storage.errors import StateWriteRefused
@@ -22,6 +23,8 @@ from storage.errors import StateWriteRefused
 STATE_FROM_MACHINE: ContextVar[str | None] = ContextVar("state_from_machine", default=None)
 _INITIAL = ReferralState.SCREENING.value
 _STATES = ", ".join(f"'{s.value}'" for s in ReferralState)
+_METHODS = ", ".join(f"'{m}'" for m in CONTACT_METHODS)
+_RESULTS = ", ".join(f"'{r}'" for r in CONTACT_RESULTS)
 
 
 class Referral(Base):
@@ -101,16 +104,24 @@ class ScreeningAnswer(Base):
 
 
 class ContactAttempt(Base):
+    """One try at reaching the individual: the day, how, what came of it, and the worker's
+    short note (free text about people: encrypted, and purged with the personal details)."""
+
     __tablename__ = "contact_attempts"
+    __table_args__ = (
+        CheckConstraint(f"method IN ({_METHODS})", name="method"),
+        CheckConstraint(f"result IN ({_RESULTS})", name="result"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(
         ForeignKey("referrals.id", ondelete="CASCADE"), index=True
     )
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    attempted_at: Mapped[datetime]
-    method: Mapped[str] = mapped_column(String(16))  # phone | text | letter | email | visit
-    result: Mapped[str] = mapped_column(String(16))  # reached | no_answer | message_left | declined
+    attempted_on: Mapped[date]  # a local calendar day: workers log it later, not to the minute
+    method: Mapped[str] = mapped_column(String(16))  # state_machine.contact.CONTACT_METHODS
+    result: Mapped[str] = mapped_column(String(16))  # state_machine.contact.CONTACT_RESULTS
+    note: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
     recorded_at: Mapped[datetime]
 
 

@@ -81,6 +81,13 @@ class NotificationStore:
         )
         return [Owed(*row) for row in await self._session.execute(statement)]
 
+    async def told(self, referral_id: int, kind: str) -> bool:
+        """Whether a notice of `kind` about the referral was ever owed, sent or not (some are
+        owed once)."""
+        n = _TABLE.c
+        statement = select(n.id).where(n.referral_id == referral_id, n.kind == kind).limit(1)
+        return await self._session.scalar(statement) is not None
+
     async def tried(self, ids: Sequence[int], at: datetime) -> None:
         if ids:
             await self._session.execute(

@@ -208,9 +208,10 @@ class PeopleRepository:
         force_code: str | None,
         la_codes: list[str],
         national: bool,
-    ) -> User:
+    ) -> tuple[User, bool]:
         """The person the console channel acts as: one per name, role and scope, with no
-        Telegram id (two people at two consoles are two users, each with their language)."""
+        Telegram id (two people at two consoles are two users, each with their language);
+        and whether they are new (as if just enrolled)."""
         same = await self._session.scalars(
             select(User).where(
                 User.telegram_id.is_(None), User.display_name == name, User.role == role
@@ -220,6 +221,7 @@ class PeopleRepository:
         user = next(
             (u for u in same if (u.force_code, u.national, sorted(u.la_codes)) == scope), None
         )
+        new = user is None
         if user is None:
             user = User(
                 display_name=name, role=role, force_code=force_code, national=national,
@@ -228,4 +230,4 @@ class PeopleRepository:
             self._session.add(user)
             await self._session.flush()
         user.active = True
-        return user
+        return user, new

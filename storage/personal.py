@@ -15,7 +15,7 @@ from state_machine.clock import Clock
 from storage.audit import AuditLog
 from storage.crypto import FieldCipher
 from storage.dialect import execute, insert_for
-from storage.models import PersonalDetails, Referral
+from storage.models import ContactAttempt, PersonalDetails, Referral
 
 _TABLE = PersonalDetails.metadata.tables["personal_details"]
 _READ = select(_TABLE.c.payload).where(_TABLE.c.referral_id == bindparam("rid"))
@@ -23,6 +23,14 @@ _PURGE = (
     update(_TABLE)
     .where(_TABLE.c.referral_id == bindparam("rid"), _TABLE.c.payload.is_not(None))
     .values(payload=None, purged_at=bindparam("at"))
+)
+
+# The workers' notes on contact attempts are about the individual too: they go with the rest.
+_NOTES = ContactAttempt.metadata.tables["contact_attempts"]
+_PURGE_NOTES = (
+    update(_NOTES)
+    .where(_NOTES.c.referral_id == bindparam("rid"), _NOTES.c.note.is_not(None))
+    .values(note=None)
 )
 
 
@@ -94,7 +102,8 @@ class PersonalDetailsStore:
         """Erase the details (retention ended, or consent refused); the row marks when."""
         params = {"rid": referral.id, "at": self._clock.now()}
         self._plain[referral.id] = None
-        if not (await execute(self._session, _PURGE, params)).rowcount:
+        notes = (await execute(self._session, _PURGE_NOTES, {"rid": referral.id})).rowcount
+        if not (await execute(self._session, _PURGE, params)).rowcount and not notes:
             return False
         self._audit.record(actor, "personal_details.purged", referral_id=referral.id, reason=reason)
         return True

@@ -105,8 +105,8 @@ class ReferralRepository:
         await self._session.flush()
 
     async def unattended_screenings(self, before: datetime) -> list[Referral]:
-        """Screenings nobody is working on (e.g. handed to a YOT that never took them up),
-        untouched since `before`."""
+        """Screenings nobody is working on (left by a dialogue that ended, or handed to a YOT
+        and not yet taken up), untouched since `before`."""
         last_answer = (
             select(func.max(ScreeningAnswer.answered_at))
             .where(ScreeningAnswer.referral_id == Referral.id)
@@ -118,6 +118,18 @@ class ReferralRepository:
             .where(Referral.state == ReferralState.SCREENING.value)
             .where(Referral.id.not_in(in_a_dialogue))
             .where(func.coalesce(last_answer, Referral.created_at) < before)
+        )
+        return list(rows)
+
+    async def handed_over(self, force_code: str | None) -> list[Referral]:
+        """Screenings handed to a YOT (see conversations/screening/handover.py) that nobody is
+        working on, of one force's officers, oldest first."""
+        in_a_dialogue = select(Dialogue.referral_id).where(Dialogue.referral_id.is_not(None))
+        rows = await self._session.scalars(
+            select(Referral)
+            .where(Referral.state == ReferralState.SCREENING.value, Referral.yot.is_(True))
+            .where(Referral.force_code == force_code, Referral.id.not_in(in_a_dialogue))
+            .order_by(Referral.created_at)
         )
         return list(rows)
 
@@ -196,27 +208,7 @@ class ReferralRepository:
             .where(ParentingSession.referral_id == referral.id)
             .where(ParentingSession.status == "attended")
         )
-        return Case(
-            state=referral.lifecycle_state,
-            la_code=referral.la_code,
-            consent_given=referral.consent_given_at is not None,
-            referring_officer_id=referral.referring_officer_id,
-            received_at=referral.received_at,
-            offered_at=referral.offered_at,
-            first_session_due=referral.first_session_due,
-            support_due=referral.support_due,
-            extension_until=referral.extension_until,
-            extension_reason=referral.extension_reason,
-            allocated_worker_id=referral.allocated_worker_id,
-            first_session_date=referral.first_session_date,
-            attended_sessions=int(attended or 0),
-            outcome=referral.outcome,
-            outcome_recorded_at=referral.outcome_recorded_at,
-            police_notified_at=referral.police_notified_at,
-            # No column records the police's acknowledgement yet: it stays owed.
-            police_acknowledged_at=None,
-            closed_reason=referral.closed_reason,
-        )
+        return case_from(referral, attended=int(attended or 0))
 
     async def transition(
         self, referral: Referral, trigger: str, *, actor: str, reason: str = "", **params: Any
@@ -246,6 +238,32 @@ class ReferralRepository:
         nudging = self._nudging
         now = self._clock.now()
         referral.next_nudge_at = plan(case, nudging.rules, now, nudging.calendar).next_at
+
+
+def case_from(referral: Referral, *, attended: int) -> Case:
+    """The referral as the rules see it, given how many sessions were attended (counted by
+    the caller: one case, or a list's in one statement)."""
+    return Case(
+        state=referral.lifecycle_state,
+        la_code=referral.la_code,
+        consent_given=referral.consent_given_at is not None,
+        referring_officer_id=referral.referring_officer_id,
+        received_at=referral.received_at,
+        offered_at=referral.offered_at,
+        first_session_due=referral.first_session_due,
+        support_due=referral.support_due,
+        extension_until=referral.extension_until,
+        extension_reason=referral.extension_reason,
+        allocated_worker_id=referral.allocated_worker_id,
+        first_session_date=referral.first_session_date,
+        attended_sessions=attended,
+        outcome=referral.outcome,
+        outcome_recorded_at=referral.outcome_recorded_at,
+        police_notified_at=referral.police_notified_at,
+        # No column records the police's acknowledgement yet: it stays owed.
+        police_acknowledged_at=None,
+        closed_reason=referral.closed_reason,
+    )
 
 
 def _apply(referral: Referral, change: Transitioned) -> None:

@@ -13,6 +13,7 @@ from state_machine.nudge_rules import NudgeRules
 from state_machine.working_time import WorkingCalendar
 from storage.audit import AuditLog
 from storage.buttons import ButtonStore
+from storage.casework import CaseworkRepository
 from storage.crypto import FieldCipher
 from storage.database import Database
 from storage.dialect import forget_connection
@@ -61,6 +62,7 @@ class UnitOfWork:
     personal: PersonalDetailsStore
     people: PeopleRepository
     buttons: ButtonStore
+    casework: CaseworkRepository
     dialogues: DialogueStore
     notifications: NotificationStore
     nudges: NudgeLedger
@@ -86,6 +88,7 @@ class UnitOfWork:
         self.personal = PersonalDetailsStore(self.session, s.clock, s.cipher, self.audit)
         self.people = PeopleRepository(self.session, s.clock, self.audit, s.reference)
         self.buttons = ButtonStore(self.session)
+        self.casework = CaseworkRepository(self.session, s.clock, s.cipher, self.audit)
         self.dialogues = DialogueStore(self.session, s.clock)
         self.notifications = NotificationStore(self.session)
         self.nudges = NudgeLedger(self.session)
@@ -93,6 +96,7 @@ class UnitOfWork:
         self.replies = ReplyStore(self.session, s.cipher)
         self.clock = s.clock
         self.tz = s.tz
+        self.cipher = s.cipher  # a dialogue's personal answers are kept sealed until saved
         return self
 
     async def admit(

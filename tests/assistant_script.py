@@ -54,3 +54,37 @@ async def submitted(
     outcome = await drive(assistant, sergeant, steps or script.whole("en"))
     assert len(outcome.notices) == 1 + len(more)
     return assistant, outcome
+
+
+class Phone:
+    """One person's side of the conversation, driven directly: what was said last, and its
+    buttons pressed by label (the newest button with that label)."""
+
+    def __init__(self, assistant: Assistant, actor: Actor) -> None:
+        self.assistant, self.actor = assistant, actor
+        self.last: Outcome = Outcome()
+        self.on_screen: dict[str, str] = {}
+
+    def _shown(self, outcome: Outcome | None) -> list[str]:
+        assert outcome is not None
+        self.last = outcome
+        for reply in outcome.replies:
+            self.on_screen |= {b.label: b.token for row in reply.buttons for b in row}
+        return [reply.text for reply in outcome.replies]
+
+    def buttons(self) -> list[list[str]]:
+        """The labels under the last message that has buttons."""
+        shown = [r for r in self.last.replies if r.buttons]
+        return [[b.label for b in row] for row in shown[-1].buttons] if shown else []
+
+    async def say(self, text: str) -> list[str]:
+        if text.startswith("/"):
+            name, _, args = text[1:].partition(" ")
+            return self._shown(await self.assistant.command(self.actor, name, args))
+        return self._shown(await self.assistant.text(self.actor, text))
+
+    async def press(self, label: str) -> list[str]:
+        return self._shown(await self.assistant.press(self.actor, self.on_screen[label]))
+
+    async def token(self, token: str) -> list[str]:
+        return self._shown(await self.assistant.press(self.actor, token))

@@ -20,45 +20,48 @@ def a(lang: str, key: str, value: str) -> str:
 
 
 def to_consent(lang: str, la_text: str = "caerdydd") -> list[Step]:
-    """From the first question to the consent question: a grandparent, Community Resolution."""
-    presses = [
-        ("outcome", "community_resolution"), ("offence_level", "yes"), ("gravity", "2"),
-        ("history", "first"),
-    ]  # fmt: skip
-    steps: list[Step] = [("press", a(lang, k, v)) for k, v in presses]
+    """From the first question to the consent question: a grandparent, Community Resolution.
+    Each message answers every check it asks about (the offence and that it is a first one,
+    all three of responsibility, Social Services and when, needs and compliance, all three
+    things explained), each recorded on its own."""
+    steps: list[Step] = [
+        ("press", a(lang, k, v))
+        for k, v in [("outcome", "community_resolution"), ("offence", "first"), ("gravity", "2")]
+    ]
     steps.append(("say", "14/11/2026"))
     steps += [
-        ("press", a(lang, k, v))
-        for k, v in [
-            ("relationship", "grandparent"), ("accepts_responsibility", "yes"),
-            ("admits_guilt", "yes"), ("remorse", "yes"), ("resident_in_wales", "yes"),
-        ]
-    ]  # fmt: skip
+        ("press", a(lang, "relationship", "grandparent")),
+        ("press", a(lang, "responsibility", "all")),
+    ]
     # One LA matches: taken at once, said in a message of its own before the next question.
     steps += [("pick", la_text), ("say", "34")]
     steps += [
         ("press", a(lang, k, v))
         for k, v in [
-            ("social_services", "yes"), ("social_services_date", "yesterday"),
-            ("needs_screened", "yes"), ("compliance_factors", "none_known"),
-            ("explained_expectations", "done"), ("explained_consequences", "done"),
-            ("explained_benefits", "done"), ("willing", "yes"),
+            ("social_services_when", "yesterday"), ("needs", "nothing_known"),
+            ("explained", "all"), ("willing", "yes"),
         ]
     ]  # fmt: skip
     return steps
 
 
 def details(lang: str, dob: str = "02/05/1992") -> list[Step]:
-    """After consent: the individual's details, ending on the review screen."""
+    """After consent: the individual's details, ending on the review screen. The address is
+    typed with its postcode, which answers the postcode question too."""
     return [
         ("say", "Siân ap Dafydd-Jones"), ("say", dob), ("say", "07400 123456"),
-        ("say", "1 Heol y Frenhines, Caerdydd"), ("say", "cf10 1aa"),
+        ("say", "1 Heol y Frenhines, Caerdydd cf10 1aa"),
         ("press", a(lang, "session_language", "cy")),
         ("press", a(lang, "contact_times", "evenings")),
         ("press", a(lang, "additional_needs", "none")),
         ("press", a(lang, "childcare", "yes")),
         ("say", "4, 7"), ("press", a(lang, "notes", "no_notes")),
     ]  # fmt: skip
+
+
+# The common eligible path, counted as the README counts it: every message the officer sends
+# or button they press, /screen and Submit included.
+COMMON_PATH_STEPS = 25
 
 
 def whole(lang: str) -> list[Step]:
@@ -111,6 +114,14 @@ async def confirm_end(user: SimUser, confirm: str, lang: str = "en") -> str:
     return await press(user, t(lang, "screen.end.yes"))
 
 
+async def tick(user: SimUser, label: str) -> None:
+    """Tick one part of a checklist: the message is redrawn in place, the part ticked."""
+    await user.press(f"☐ {label}")
+    await user.wait_until(
+        lambda u: u.last is not None and [f"☑ {label}"] in u.last.buttons, what=f"☑ {label}"
+    )
+
+
 async def say(user: SimUser, text: str) -> str:
     await user.send(text)
     (reply,) = await user.wait_for_reply()
@@ -123,3 +134,8 @@ async def screen_to_consent(user: SimUser, lang: str) -> str:
 
 async def give_details(user: SimUser, lang: str) -> str:
     return await run(user, details(lang))
+
+
+def reference_in(text: str) -> str:
+    """The reference a message gives in brackets: "… ({reference}) …"."""
+    return next(word.strip("().,:") for word in text.split() if word.startswith("(R-"))

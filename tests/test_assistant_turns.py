@@ -74,7 +74,7 @@ async def test_a_delivery_whose_reply_was_never_sent_gets_that_reply_again_and_o
     assert await assistant.press(press, first_button(first)) is None
     # The kept reply's buttons are the ones committed with the work: they work.
     assert await assistant.press(Delivery(102, SERGEANT), first_button(again)) is not None
-    assert await rows(storage, ScreeningAnswer) == 2
+    assert await rows(storage, ScreeningAnswer) == 3  # the offence: at that level, and first
 
 
 async def test_work_that_fails_leaves_the_update_unclaimed_and_nothing_half_done(

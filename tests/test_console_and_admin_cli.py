@@ -147,6 +147,21 @@ async def test_a_number_typed_where_no_buttons_are_shown_is_an_answer(storage: S
     assert t("en", "console.pick_number", count=5) not in term.text
 
 
+async def test_a_number_typed_at_a_question_without_buttons_is_its_answer_whatever_came_before(
+    storage: Storage,
+) -> None:
+    actor = await console_actor(storage, InviteSpec("police", "Sgt", "gwent"), "en")
+    # Up to the LA typed (its message and the age question have no buttons), then the age.
+    steps = script.to_consent("en")
+    typed = [value for _how, value in steps[: steps.index(("say", "34")) + 1]]
+    term = Terminal("/screen", *typed, "/quit")
+    await run_console(Assistant(storage, "oocps_bot"), actor, term.ask, term.say)
+    assert t("en", "console.pick_number", count=2) not in term.shown
+    # The age was taken: the next question is shown, with its buttons under it.
+    question = [line for line in term.shown if t("en", "screen.q.social_services") in line]
+    assert len(question) == 1 and term.shown.index(question[0]) > len(term.shown) - 8
+
+
 async def test_a_console_worker_is_offered_a_new_referral_and_takes_it_on(
     storage: Storage,
 ) -> None:
@@ -165,6 +180,26 @@ async def test_a_console_worker_is_offered_a_new_referral_and_takes_it_on(
     again = Terminal("/quit")
     await run_console(assistant, nia, again.ask, again.say)
     assert not any(line.startswith("New referral") for line in again.shown)  # shown once
+
+
+async def test_a_console_worker_records_a_contact_attempt_and_books_the_first_session(
+    storage: Storage,
+) -> None:
+    assistant = Assistant(storage, "oocps_bot")
+    nia = await console_actor(storage, InviteSpec("worker", "Nia", la_codes=("cardiff",)), "cy")
+    sergeant = await enrol(assistant, 1, InviteSpec("police", "Sgt", "gwent"))
+    await drive(assistant, sergeant, script.whole("en"))
+    # Accept; Open the case; Record a contact attempt: Today, Phone, No answer, a note; Save;
+    # Set the first-session date: Tomorrow.
+    term = Terminal("1", "2", "1", "1", "1", "1", "Ffoniais ddwywaith", "3", "2", "2", "/quit")
+    await run_console(assistant, nia, term.ask, term.say)
+    case = next(line.split(" · ")[0] for line in term.shown if " · Caerdydd" in line)
+    assert f"  [1] {t('cy', 'case.record_contact')}" in term.shown
+    assert t("cy", "contact.saved", case=case) in term.shown
+    assert f"• 23/11/2026: {t('cy', 'contact.a.method.phone')}, Dim ateb" in term.text
+    assert t("cy", "first_session.set", case=case, day="24/11/2026") in term.shown
+    assert t("cy", "case.state", state=t("cy", "case.state.engaged")) in term.text
+    assert "Ffoniais ddwywaith" not in term.text.split(t("cy", "contact.saved", case=case))[1]
 
 
 async def test_two_people_at_consoles_of_one_role_and_scope_keep_their_own_language(

@@ -18,6 +18,11 @@ from tests.assistant_script import drive, enrol, submitted
 TYPED = "Partner Dai Prosser lives at 3 Stryd y Castell"
 
 
+# "Yes, something may affect it": the factors are then typed at their own question.
+NOTHING_KNOWN = ("press", script.a("en", "needs", "nothing_known"))
+SOMETHING = ("press", script.a("en", "needs", "something"))
+
+
 def test_every_typed_answer_of_the_screening_is_kept_encrypted() -> None:
     typed = [q.key for q in QUESTIONS if q.kind in ("text", "name", "phone", "postcode")]
     assert typed and all(q.personal for q in QUESTIONS if q.key in typed)
@@ -27,8 +32,8 @@ async def test_compliance_factors_typed_by_the_sergeant_are_not_stored_in_plain_
     storage: Storage,
 ) -> None:
     steps = script.whole("en")
-    none_known = ("press", script.a("en", "compliance_factors", "none_known"))
-    steps[steps.index(none_known)] = ("say", TYPED)
+    at = steps.index(NOTHING_KNOWN)
+    steps[at : at + 1] = [SOMETHING, ("say", TYPED)]
     assistant, outcome = await submitted(storage, steps=steps)
     async with storage.unit_of_work() as uow:
         stored = list(await uow.session.scalars(select(ScreeningAnswer.value)))
@@ -51,8 +56,8 @@ async def test_the_review_still_shows_what_was_typed(storage: Storage) -> None:
     assistant = Assistant(storage, "bot")
     sergeant = await enrol(assistant, 1, InviteSpec("police", "Sgt", "gwent"))
     steps = [("say", "/screen"), *script.to_consent("en")]
-    none_known = ("press", script.a("en", "compliance_factors", "none_known"))
-    steps[steps.index(none_known)] = ("say", TYPED)
+    at = steps.index(NOTHING_KNOWN)
+    steps[at : at + 1] = [SOMETHING, ("say", TYPED)]
     steps += [("press", script.a("en", "consent", "given")), *script.details("en")]
     review = await drive(assistant, sergeant, steps)
     assert TYPED in review.replies[-1].text

@@ -35,7 +35,7 @@ def test_welsh_text_is_written_in_welsh_not_left_in_english() -> None:
 def keys_used_in_code() -> set[str]:
     """Every literal key given to t() or both() in the packages."""
     used: set[str] = set()
-    for path in [*ROOT.glob("bot/*.py"), *ROOT.glob("conversations/*.py")]:
+    for path in [*ROOT.glob("bot/*.py"), *ROOT.glob("conversations/**/*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("t", "both"):
                 args = [a for a in node.args if isinstance(a, ast.Constant)]

@@ -125,6 +125,24 @@ def test_a_first_session_date_before_the_referral_was_received_is_refused() -> N
         go(case, "set_first_session")
 
 
+def test_the_first_session_date_is_moved_only_to_another_day_and_the_case_stays_engaged() -> None:
+    case = referred(received_at=AT)
+    go(case, "accept")
+    with pytest.raises(LifecycleError, match="not allowed from 'allocated'"):
+        go(case, "move_first_session", first_session_date=date(2026, 12, 1))
+    go(case, "set_first_session", first_session_date=date(2026, 12, 1))
+    moved = fire(case, "move_first_session", actor="user:5", at=AT,
+                 first_session_date=date(2026, 12, 3))  # fmt: skip
+    assert (moved.from_state, moved.to_state) == (S.ENGAGED, S.ENGAGED)
+    assert moved.changes == {"first_session_date": date(2026, 12, 3)}
+    assert moved.details == {"first_session_date": "2026-12-03"}  # in the audit trail
+    with pytest.raises(LifecycleError, match="a different date"):
+        go(case, "move_first_session", first_session_date=date(2026, 12, 3))
+    with pytest.raises(LifecycleError, match="not before the referral was received"):
+        go(case, "move_first_session", first_session_date=date(2026, 11, 1))
+    assert case.first_session_date == date(2026, 12, 3) and case.state is S.ENGAGED
+
+
 def test_a_case_closes_only_after_police_were_notified() -> None:
     case = referred(received_at=THREE_WEEKS_AGO)
     go(case, "record_not_taken_up")

@@ -137,7 +137,10 @@ async def test_an_offer_nobody_accepted_reminds_each_worker_once_then_tells_the_
     clock.set(local(2026, 11, 25, 10))
     (mel,) = (await assistant.nudges_due()).notices
     assert mel.telegram_id == 5 and mel.reply.text.startswith("Nobody has accepted referral")
-    assert [[b.label for b in row] for row in mel.reply.buttons] == [["Remind me tomorrow"]]
+    assert [[b.label for b in row] for row in mel.reply.buttons] == [
+        ["Open the case"],
+        ["Remind me tomorrow"],
+    ]
     rows = await ledger(storage)
     assert [(r.rule, r.recipient_user_id != 0) for r in rows] == [
         ("offer_reminder", True), ("offer_reminder", True), ("offer_unaccepted", True)
@@ -180,6 +183,33 @@ async def test_the_allocated_worker_is_reminded_on_days_7_14_18_asked_on_21_and_
     ]  # fmt: skip
     last_day = next(x for x in (await ledger(storage)) if x.rule == "first_session_last_day")
     assert last_day.due_at == local(2026, 12, 14)  # the deadline's own day, 21 after receipt
+
+
+async def test_the_buttons_on_a_nudge_act_on_the_case_at_once(
+    storage: Storage, clock: FixedClock
+) -> None:
+    """Day 7: "Set the first-session date" asks for it; day 21 also offers a contact attempt;
+    the manager told on day 22 can open the case."""
+    assistant, mair = await accepted(storage)
+    await managers(assistant)
+    clock.set(local(2026, 11, 30, 9))
+    (reminder,) = (await assistant.nudges_due()).notices
+    labels = [[b.label for b in row] for row in reminder.reply.buttons]
+    assert labels == [["Set the first-session date"], ["Remind me tomorrow"]]
+    asked = await assistant.press(mair, pressed(reminder, "Set the first-session date"))
+    assert asked is not None and "when is the first session?" in asked.replies[-1].text
+    await assistant.command(mair, "cancel")
+    clock.set(local(2026, 12, 14, 9))  # day 21 (with day 18's reminder: not swept since 7)
+    (last_day,) = [n for n in (await assistant.nudges_due()).notices if first_word(n) == "Referral"]
+    assert [[b.label for b in row] for row in last_day.reply.buttons] == [
+        ["Set the first-session date"], ["Record a contact attempt"], ["Remind me tomorrow"]
+    ]  # fmt: skip
+    clock.set(local(2026, 12, 15, 9))
+    (overdue,) = (await assistant.nudges_due()).notices
+    mel = await assistant.identify(5)
+    assert mel is not None and overdue.telegram_id == 5
+    card = await assistant.press(mel, pressed(overdue, "Open the case"))
+    assert card is not None and overdue.reply.text.split()[3] in card.replies[0].text
 
 
 async def test_after_downtime_only_the_latest_nudge_of_each_rule_goes(
@@ -345,7 +375,8 @@ async def test_a_console_users_nudges_wait_for_their_console(
     assert at_console.reply.text.startswith("Still waiting")
     clock.advance(minutes=5)
     assert all(n.telegram_id == 2 for n in await assistant.owed_again())  # not the console's
-    (shown,) = await assistant.inbox(console)
+    offer, shown = await assistant.inbox(console)  # offered it on enrolling, then the nudge
+    assert offer.reply.text.startswith("New referral R-")
     assert shown.reply.text == at_console.reply.text
     said = await assistant.press(console, pressed(shown, "Remind me tomorrow"))
     assert said is not None and "Wed 25/11 09:00" in said.replies[0].text

@@ -109,7 +109,7 @@ async def test_a_worker_who_blocked_the_bot_her_reminder_goes_to_the_manager_ins
         lead = t("en", "nudge.instead", name="Mair", why=t("en", "nudge.why.blocked"))
         assert (told.text or "").startswith(lead)
         assert "has no first-session date yet" in (told.text or "")
-        assert told.buttons == [["Remind me tomorrow"]]
+        assert told.buttons == [["Open the case"], ["Remind me tomorrow"]]
         assert "Siân" not in (told.text or "")
         clock.advance(minutes=5)
         await run_job(app, nudge_job)

@@ -10,7 +10,7 @@ import pytest
 
 from state_machine.case import Case, ReferralState
 from state_machine.lifecycle import fire
-from state_machine.obligations import Obligation, Owner, obligations
+from state_machine.obligations import Obligation, Owner, obligations, soonest
 from state_machine.working_time import WorkingCalendar
 
 S = ReferralState
@@ -195,3 +195,19 @@ def test_nothing_is_owed_on_a_screening_or_a_closed_case(state: ReferralState) -
 def test_a_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         obligations(referred(utc(2026, 11, 23)), datetime(2026, 11, 24), LONDON)  # noqa: DTZ001
+
+
+def test_what_is_owed_next_is_the_soonest_dated_and_an_undated_one_comes_last() -> None:
+    case = referred(utc(2026, 11, 23, 10))
+    now = utc(2026, 11, 24, 10)
+    nxt = soonest(obligations(case, now, LONDON))
+    assert nxt is not None and (nxt.what, nxt.due) == ("first_session_date", date(2026, 12, 14))
+    fire(case, "accept", actor="user:5", at=now, worker_id=5)
+    fire(case, "set_first_session", actor="user:5", at=now, first_session_date=date(2026, 12, 1))
+    nxt = soonest(obligations(case, now, LONDON))
+    assert nxt is not None and (nxt.what, nxt.due) == ("support_delivered", date(2027, 2, 23))
+    undated = Obligation("police_acknowledgement", Owner("referring_officer", user_id=7), None,
+                         overdue=False)  # fmt: skip
+    dated = Obligation("police_notified", LA_WORKERS, date(2027, 3, 1), overdue=True)
+    assert soonest([undated, dated]) is dated
+    assert soonest([undated]) is undated and soonest([]) is None

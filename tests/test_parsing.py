@@ -122,6 +122,12 @@ def test_a_past_date_after_an_earlier_limit_is_too_late_not_in_the_future() -> N
     assert found == Problem("parse.date.too_late", {"latest": "01/11/2026"})
 
 
+def test_a_date_past_a_limit_still_ahead_is_too_late_not_in_the_future() -> None:
+    found = parse_date("24/02/2027", TODAY, earliest=TODAY, latest=date(2027, 2, 23))
+    assert found == Problem("parse.date.too_late", {"latest": "23/02/2027"})
+    assert parse_date("23/02/2027", TODAY, latest=date(2027, 2, 23)) == date(2027, 2, 23)
+
+
 def test_a_two_digit_year_is_this_century_unless_that_would_pass_the_latest_date() -> None:
     assert parse_date("12/05/85", TODAY) == date(2085, 5, 12)
     assert parse_date("12/05/85", TODAY, latest=TODAY) == date(1985, 5, 12)

@@ -27,6 +27,7 @@ from tests.screening_script import (
     q,
     say,
     screen_to_consent,
+    tick,
 )
 
 S = ReferralState
@@ -60,7 +61,7 @@ async def test_a_sergeant_refers_an_eligible_grandparent_and_a_worker_accepts(
         assert t(lang, "screen.consent_wording", la="Caerdydd" if lang == "cy" else "Cardiff") in (
             consent
         )
-        assert (await press(sergeant, a(lang, "consent", "given"))).startswith("22/")
+        assert (await press(sergeant, a(lang, "consent", "given"))).startswith("14/")
         review = await give_details(sergeant, lang)
         assert review.startswith(t(lang, "screen.review.title", reference="R-")[:20])
         assert "Siân ap Dafydd-Jones" in review and "+447400123456" in review
@@ -115,12 +116,12 @@ async def test_a_worker_accepts_and_only_then_sees_full_details_and_a_colleague_
     [
         ([("outcome", "nfa")], "nfa"),
         ([("outcome", "charge")], "charge"),
-        ([("outcome", "conditional_caution"), ("offence_level", "no")],
+        ([("outcome", "conditional_caution"), ("offence", "not_that_level")],
          "not_reasonable_punishment"),
-        ([("outcome", "conditional_caution"), ("offence_level", "yes"), ("gravity", "3")],
+        ([("outcome", "conditional_caution"), ("offence", "first"), ("gravity", "3")],
          "gravity"),
-        ([("outcome", "community_resolution"), ("offence_level", "yes"), ("gravity", "1"),
-          ("history", "previous"), ("repeat_disposal", "end")], "repeat_offence"),
+        ([("outcome", "community_resolution"), ("offence", "previous"),
+          ("repeat_disposal", "end")], "repeat_offence"),
     ],
 )  # fmt: skip
 async def test_each_ineligible_answer_ends_the_screening_with_its_reason(
@@ -148,41 +149,92 @@ async def test_a_repeat_offence_can_be_changed_to_a_conditional_caution(
     sergeant = api.user(103, "Sgt")
     async with running_bot(storage, api):
         await start_screening(storage, sergeant, "gwent")
-        for key, value in [("outcome", "community_resolution"), ("offence_level", "yes"),
-                           ("gravity", "2")]:  # fmt: skip
-            await press(sergeant, a("en", key, value))
-        assert "Conditional Caution" in await press(sergeant, a("en", "history", "previous"))
+        await press(sergeant, a("en", "outcome", "community_resolution"))
+        assert "Conditional Caution" in await press(sergeant, a("en", "offence", "previous"))
         nxt = await press(sergeant, a("en", "repeat_disposal", "conditional_caution"))
-        assert q("en", "incident_date") in nxt
+        assert q("en", "gravity") in nxt
     async with storage.unit_of_work() as uow:
         referral = await uow.session.scalar(select(Referral))
         assert referral is not None and referral.oocd == "conditional_caution"
+        answers = await uow.referrals.answers(referral)
+    assert answers["offence_level"] == "yes" and answers["history"] == "previous"
+
+
+async def _to_relationship(sergeant: SimUser) -> None:
+    for k, v in [("outcome", "community_resolution"), ("offence", "first"), ("gravity", "1")]:
+        await press(sergeant, a("en", k, v))
+    assert q("en", "relationship") in await say(sergeant, "yesterday")
 
 
 @pytest.mark.parametrize(
-    ("key", "value", "reason"),
-    [
-        ("relationship", "club_leader", "in_loco_parentis"),
-        ("relationship", "foster_carer", "foster_carer"),
-        ("accepts_responsibility", "no", "responsibility"),
-    ],
+    ("value", "reason"),
+    [("club_leader", "in_loco_parentis"), ("foster_carer", "foster_carer")],
 )
-async def test_who_they_are_and_whether_they_accept_responsibility_can_end_it(
-    storage: Storage, api: FakeBotApi, key: str, value: str, reason: str
+async def test_who_they_are_to_the_child_can_end_it(
+    storage: Storage, api: FakeBotApi, value: str, reason: str
 ) -> None:
     sergeant = api.user(104, "Sgt")
     async with running_bot(storage, api):
         await start_screening(storage, sergeant, "gwent")
-        for k, v in [("outcome", "community_resolution"), ("offence_level", "yes"),
-                     ("gravity", "1"), ("history", "first")]:  # fmt: skip
-            await press(sergeant, a("en", k, v))
-        assert q("en", "relationship") in await say(sergeant, "yesterday")
-        if key != "relationship":
-            await press(sergeant, a("en", "relationship", "parent"))
-        asked = await press(sergeant, a("en", key, value))
+        await _to_relationship(sergeant)
+        asked = await press(sergeant, a("en", "relationship", value))
         assert (await confirm_end(sergeant, asked)).startswith(
             t("en", f"screen.ineligible.{reason}")
         )
+
+
+async def test_responsibility_is_ticked_in_one_message_and_the_one_missing_ends_it(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    """Guilt and remorse ticked, responsibility not: asked about first, named on its own."""
+    sergeant = api.user(104, "Sgt")
+    async with running_bot(storage, api):
+        await start_screening(storage, sergeant, "gwent")
+        await _to_relationship(sergeant)
+        asked = await press(sergeant, a("en", "relationship", "parent"))
+        assert q("en", "responsibility") in asked
+        assert sergeant.last is not None and sergeant.last.buttons == [
+            [f"☐ {a('en', 'responsibility', part)}"]
+            for part in ("accepts_responsibility", "admits_guilt", "remorse")
+        ] + [[a("en", "responsibility", "all")], [a("en", "responsibility", "done")]]
+        checklist = sergeant.last.message_id
+        for part in ("admits_guilt", "remorse"):
+            await tick(sergeant, a("en", "responsibility", part))
+        assert sergeant.last.message_id == checklist  # redrawn in place, not sent again
+        asked = await press(sergeant, a("en", "responsibility", "done"))
+        assert asked.startswith(t("en", "screen.ineligible.responsibility"))
+        assert f"“{t('en', 'screen.r.accepts_responsibility')}: No”" in asked
+        await sergeant.press(t("en", "screen.end.no"))  # the checklist again, ticks as they were
+        await sergeant.wait_until(lambda u: q("en", "responsibility") in (u.last_text or ""))
+        assert sergeant.last is not None and sergeant.last.buttons[1] == [
+            f"☑ {a('en', 'responsibility', 'admits_guilt')}"
+        ]
+        assert q("en", "la") in await press(sergeant, a("en", "responsibility", "all"))
+    async with storage.unit_of_work() as uow:
+        referral = await uow.session.scalar(select(Referral))
+        assert referral is not None and referral.lifecycle_state is S.SCREENING
+        answers = await uow.referrals.answers(referral)
+    assert [answers[k] for k in ("accepts_responsibility", "admits_guilt", "remorse")] == [
+        "yes", "yes", "yes"
+    ]  # fmt: skip
+
+
+async def test_responsibility_missing_ends_the_screening_once_confirmed(
+    storage: Storage, api: FakeBotApi
+) -> None:
+    sergeant = api.user(104, "Sgt")
+    async with running_bot(storage, api):
+        await start_screening(storage, sergeant, "gwent")
+        await _to_relationship(sergeant)
+        await press(sergeant, a("en", "relationship", "parent"))
+        await tick(sergeant, a("en", "responsibility", "accepts_responsibility"))
+        asked = await press(sergeant, a("en", "responsibility", "done"))  # no guilt admitted
+        assert f"“{t('en', 'screen.r.admits_guilt')}: No”" in asked
+        ended = await confirm_end(sergeant, asked)
+        assert ended.startswith(t("en", "screen.ineligible.responsibility"))
+    async with storage.unit_of_work() as uow:
+        referral = await uow.session.scalar(select(Referral))
+        assert referral is not None and referral.lifecycle_state is S.CLOSED_INELIGIBLE
 
 
 async def test_a_parent_under_18_is_handed_to_the_yot_who_completes_the_referral(
@@ -202,10 +254,11 @@ async def test_a_parent_under_18_is_handed_to_the_yot_who_completes_the_referral
         assert other_force_yot.messages[-1].text != notice.text  # another force hears nothing
         await yot.press(t("en", "handover.take"))
         (question,) = await yot.wait_for_reply()
-        assert q("en", "social_services") in (question.text or "")
-        rest = script.to_consent("en")[-8:]  # from the Social Services question on
+        assert q("en", "social_services_when") in (question.text or "")
+        rest = script.to_consent("en")[-4:]  # from the Social Services question on
         # The incident was today in this story, so Social Services were spoken to today too.
-        await script.run(yot, [("press", "Today") if v == "Yesterday" else (k, v) for k, v in rest])
+        yesterday, today = (a("en", "social_services_when", d) for d in ("yesterday", "today"))
+        await script.run(yot, [("press", today) if v == yesterday else (k, v) for k, v in rest])
         await press(yot, a("en", "consent", "given"))
         await script.run(yot, script.details("en", dob="01/01/2009"))  # 17, as police said
         await yot.press(t("en", "screen.submit"))
@@ -226,16 +279,16 @@ async def test_a_parent_under_18_is_handed_to_the_yot_who_completes_the_referral
     assert handed[0][1]
 
 
-async def test_with_no_yot_officer_enrolled_police_are_told_to_contact_the_yot(
+async def test_with_no_yot_officer_enrolled_it_waits_and_a_yot_officer_cannot_refer_an_adult(
     storage: Storage, api: FakeBotApi
 ) -> None:
     sergeant, yot = api.user(108, "Sgt"), api.user(109, "Yvonne")
     async with running_bot(storage, api):
         await enrol(storage, sergeant, InviteSpec("police", "Sgt", "dyfed-powys"))
-        ended = await confirm_end(sergeant, await _to_age(sergeant, "16"))
-        assert ended.startswith(t("en", "screen.ineligible.under_18"))
-        assert t("en", "screen.signpost.yot") in ended
+        waiting = await _to_age(sergeant, "16")  # tests/test_handover_waits_for_yot.py
+        assert waiting.startswith(t("en", "handover.waiting", reference="R-")[:40])
         await enrol(storage, yot, InviteSpec("yot", "Yvonne", "dyfed-powys"))
+        await yot.wait_until(lambda u: len(u.messages) == 2)  # the welcome, and the hand-over
         adult = await confirm_end(yot, await _to_age(yot, "19"))
         assert adult.startswith(t("en", "screen.ineligible.adult_via_police"))
 
@@ -243,16 +296,10 @@ async def test_with_no_yot_officer_enrolled_police_are_told_to_contact_the_yot(
 async def _to_age(user: SimUser, age: str) -> str:
     await user.send("/screen")
     await user.wait_for_reply(2)
-    for key, value in [
-        ("outcome", "community_resolution"), ("offence_level", "yes"), ("gravity", "1"),
-        ("history", "first"),
-    ]:  # fmt: skip
+    for key, value in [("outcome", "community_resolution"), ("offence", "first"), ("gravity", "1")]:
         await press(user, a("en", key, value))
     await say(user, "today")
-    for key, value in [
-        ("relationship", "parent"), ("accepts_responsibility", "yes"), ("admits_guilt", "yes"),
-        ("remorse", "yes"), ("resident_in_wales", "yes"),
-    ]:  # fmt: skip
+    for key, value in [("relationship", "parent"), ("responsibility", "all")]:
         await press(user, a("en", key, value))
     await say(user, "CF10 1AA")
     await press(user, "Cardiff")
@@ -282,14 +329,14 @@ async def test_bad_answers_are_re_asked_with_an_example_and_nothing_is_lost(
     async with running_bot(storage, api):
         await start_screening(storage, sergeant, "south-wales")
         # Typing a button's words works; typing nonsense re-asks.
-        assert q("en", "offence_level") in await say(sergeant, "community resolution")
-        await sergeant.send("perhaps")
-        problem, again = await sergeant.wait_for_reply(2)
-        assert problem.text == t("en", "screen.use_buttons")
-        assert again.text is not None and q("en", "offence_level") in again.text
-        await press(sergeant, "Yes")
+        assert q("en", "offence") in await say(sergeant, "community resolution")
+        for unclear in ("perhaps", "yes"):  # "yes" alone: which of the two yeses?
+            await sergeant.send(unclear)
+            problem, again = await sergeant.wait_for_reply(2)
+            assert problem.text == t("en", "screen.use_buttons")
+            assert again.text is not None and q("en", "offence") in again.text
+        assert q("en", "gravity") in await say(sergeant, "yes, a first")
         await press(sergeant, "2")
-        await press(sergeant, a("en", "history", "first"))
         for bad in ("31/11/2026", "next week", "01/01/2030"):
             await sergeant.send(bad)
             problem, again = await sergeant.wait_for_reply(2)
@@ -316,12 +363,12 @@ async def test_a_restart_in_the_middle_loses_nothing_and_the_sergeant_carries_on
     async with running_bot(storage, api):
         await start_screening(storage, sergeant, "south-wales")
         await press(sergeant, a("en", "outcome", "conditional_caution"))
-        await press(sergeant, a("en", "offence_level", "yes"))
+        await press(sergeant, a("en", "offence", "first"))
     async with running_bot(storage, api):  # a new process: nothing in memory
         offer = await say(sergeant, "/screen")
         assert offer == t("en", "screen.in_progress")
         assert q("en", "gravity") in await press(sergeant, t("en", "screen.carry_on"))
-        assert q("en", "history") in await press(sergeant, "1")
+        assert q("en", "incident_date") in await press(sergeant, "1")
 
 
 async def test_cancel_discards_the_screening_after_a_confirmation(
@@ -353,8 +400,8 @@ async def test_in_welsh_typed_answers_and_the_ending_are_welsh_too(
     rhingyll = api.user(114, "Rhingyll", language_code="cy")
     async with running_bot(storage, api):
         await start_screening(storage, rhingyll, "north-wales")
-        assert q("cy", "offence_level") in await say(rhingyll, "rhybudd amodol")
-        assert q("cy", "gravity") in await say(rhingyll, "ie")
+        assert q("cy", "offence") in await say(rhingyll, "rhybudd amodol")
+        assert q("cy", "gravity") in await say(rhingyll, "ie, trosedd gyntaf")
         ended = await confirm_end(rhingyll, await say(rhingyll, "4"), "cy")
         assert ended.startswith(t("cy", "screen.ineligible.gravity"))
         assert "Canllawiau: §3, troednodyn 9." in ended
@@ -390,20 +437,19 @@ async def test_an_answer_that_would_end_the_screening_is_asked_about_first(
     sergeant = api.user(120, "Sgt")
     async with running_bot(storage, api):
         await start_screening(storage, sergeant, "gwent")
-        for k, v in [("outcome", "community_resolution"), ("offence_level", "yes")]:
+        for k, v in [("outcome", "community_resolution"), ("offence", "first")]:
             await press(sergeant, a("en", k, v))
         asked = await press(sergeant, a("en", "gravity", "3"))
         assert asked.startswith(t("en", "screen.ineligible.gravity"))
         assert "“3”" in asked
         mis_tapped = sergeant.last
         assert mis_tapped is not None
-        assert q("en", "history") in await say(sergeant, "1")  # typed: the answer changed
+        assert q("en", "incident_date") in await say(sergeant, "1")  # typed: the answer changed
         yes = mis_tapped.button_data(t("en", "screen.end.yes"))
         assert yes is not None
         await sergeant.press_data(mis_tapped.message_id, yes)  # too late: it was changed
         (stale,) = await sergeant.wait_for_reply()
         assert stale.text == t("en", "button.stale")
-        await press(sergeant, a("en", "history", "first"))
         asked = await say(sergeant, "01/01/2021")
         assert asked.startswith(t("en", "screen.ineligible.before_commencement"))
         await sergeant.press(t("en", "screen.end.no"))  # the question again, in its place
@@ -423,15 +469,19 @@ async def test_a_social_services_date_before_the_incident_names_the_incident_dat
     sergeant = await enrol_actor(assistant, 1, InviteSpec("police", "Sgt", "gwent"))
     steps = [("say", "/screen"), *script.to_consent("en")]
     steps[steps.index(("say", "14/11/2026"))] = ("press", a("en", "incident_date", "today"))
-    upto = steps.index(("press", a("en", "social_services_date", "yesterday")))
-    await drive(assistant, sergeant, steps[:upto])
-    refused = await assistant.text(sergeant, "yesterday")
+    upto = steps.index(("press", a("en", "social_services_when", "yesterday")))
+    asked = await drive(assistant, sergeant, steps[:upto])
+    assert asked.replies[-1].text.startswith("9/")
+    # "Yes, yesterday": spoken to, recorded; the day refused, and asked on its own (still 9/).
+    labels = {b.label: b.token for row in asked.replies[-1].buttons for b in row}
+    refused = await assistant.press(sergeant, labels[steps[upto][1]])
     assert refused is not None
     problem, again = (reply.text for reply in refused.replies)
     assert problem == t("en", "screen.social_services_before_incident", incident="23/11/2026")
-    assert q("en", "social_services_date") in again
+    assert again.startswith("9/") and q("en", "social_services_date") in again
     accepted = await assistant.text(sergeant, "today")
-    assert accepted is not None and q("en", "needs_screened") in accepted.replies[-1].text
+    assert accepted is not None and q("en", "needs") in accepted.replies[-1].text
+    assert accepted.replies[-1].text.startswith("10/")
 
 
 @pytest.mark.parametrize(

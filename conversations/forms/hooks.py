@@ -7,6 +7,7 @@ extra after an answer).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -35,6 +36,17 @@ class Store(Protocol):
     async def given(self) -> dict[str, Any]:
         """Everything the review shows (personal details too: the read may be audited)."""
         ...
+
+
+@dataclass(frozen=True)
+class Split:
+    """What one answer gives: the question's own value (unless `own` is False: it answers only
+    its parts) and, for each part it answers, what the part is given: a value of the part's
+    buttons ("yes", "today"), or its words as if typed there (a postcode)."""
+
+    value: Any = None
+    parts: Mapping[str, Any] = field(default_factory=dict)
+    own: bool = True
 
 
 @dataclass
@@ -74,14 +86,32 @@ class Hooks:
         return t(lang, f"{turn.form.prefix}.a.{question.key}.{value}")
 
     def done_label(self, turn: Turn, question: Question) -> str:
-        """The Done button of a multi-select."""
+        """The Done button of a multi-select or a checklist."""
         return t(turn.lang, f"{turn.form.prefix}.a.{question.key}.done")
 
     async def options(
         self, turn: Turn, question: Question, answers: Answers, lang: str
     ) -> list[tuple[str, str]]:
-        """Its buttons as (value, label); override for choices that come from data."""
-        return [(value, self.label(turn, lang, question, value)) for value in question.choices]
+        """Its buttons as (value, label); override for choices that come from data. A
+        checklist's are its parts."""
+        values = question.parts if question.kind == "checklist" else question.choices
+        return [(value, self.label(turn, lang, question, value)) for value in values]
+
+    def split(self, turn: Turn, question: Question, value: Any) -> Split:
+        """What an answer gives (see `Split`): a checklist its parts, ticked or not (a ticked
+        part records its first choice, one left unticked its last); a value in `fills` the
+        parts it names; anything else the question's own answer. Override for a typed
+        answer that holds another (an address with its postcode)."""
+        if question.kind == "checklist":
+            ticked = set(value)
+            by_key = turn.form.by_key
+            return Split(
+                own=False,
+                parts={p: by_key[p].choices[0 if p in ticked else -1] for p in question.parts},
+            )
+        if isinstance(value, str) and value in question.fills:
+            return Split(own=False, parts=question.fills[value])
+        return Split(value)
 
     def bounds(
         self, turn: Turn, question: Question, answers: Answers, today: date

@@ -9,10 +9,15 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from conversations.forms.hooks import Hooks
 
-# choice: one button; multi: buttons toggled on and off, then Done; search: typed words that
-# offer buttons (the LA); the rest are typed, perhaps with quick buttons ("Today", "None").
-Kind = Literal["choice", "multi", "search", "date", "text", "number", "phone", "postcode", "name"]
+# choice: one button; multi: buttons toggled on and off, then Done; checklist: its `parts`
+# ticked on and off in one message, then Done (or All); search: typed words that offer buttons
+# (the LA); the rest are typed, perhaps with quick buttons ("Today", "None").
+Kind = Literal[
+    "choice", "multi", "checklist", "search", "date", "text", "number", "phone", "postcode",
+    "name",
+]  # fmt: skip
 Answers = Mapping[str, Any]
+ALL = "all"  # a checklist's button that ticks every part at once
 
 
 def always(_answers: Answers) -> bool:
@@ -51,6 +56,21 @@ class Question:
     alone: tuple[str, ...] = ()
     # Reads a typed answer instead of the kind's parser: the value, or a Problem.
     parser: Callable[[str], Any] | None = None
+    # Later questions this one may answer in the same message (its parts), each still
+    # recorded, shown on the review and changed on its own: a checklist's items; a choice
+    # whose every value stands for answers to its parts (`fills`); a typed answer that holds
+    # another (an address with its postcode: `Hooks.split`). A part left unanswered is asked
+    # next, on its own, under its group's number in the progress.
+    parts: tuple[str, ...] = ()
+    # A button value -> the parts it answers, each with a value of that part's own buttons
+    # ("today" for a date). A value named here answers only its parts, never the question.
+    fills: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    @property
+    def answers_itself(self) -> bool:
+        """False for a question that only answers its parts (a checklist, a choice whose
+        values all stand for parts): it has no answer of its own to show or change."""
+        return not (self.kind == "checklist" or (self.kind == "choice" and bool(self.fills)))
 
 
 @dataclass(frozen=True)
@@ -79,6 +99,11 @@ class Form:
             for key in (*q.depends_on, *q.rests_on):
                 assert key in keys[:i], f"{self.kind}.{q.key}: {key} must come earlier"
         object.__setattr__(self, "by_key", {q.key: q for q in self.questions})
+        groups = [q for q in self.questions if q.parts]
+        parts = [part for q in groups for part in q.parts]
+        assert len(set(parts)) == len(parts), f"{self.kind}: a part of two questions"
+        for group in groups:
+            _check_group(self, group, keys)
 
     @property
     def review(self) -> bool:
@@ -87,3 +112,22 @@ class Form:
     @property
     def sections(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(q.section for q in self.questions))
+
+
+def _check_group(form: Form, group: Question, keys: list[str]) -> None:
+    """A group's parts come after it and apply where it does; what it fills is theirs to take."""
+    name = f"{form.kind}.{group.key}"
+    for part in group.parts:
+        assert part in keys[keys.index(group.key) + 1 :], f"{name}: {part} must come later"
+        question = form.by_key[part]
+        assert question.applies in (always, group.applies), f"{name}: {part} applies apart"
+        if group.kind == "checklist":  # ticked: its first choice; not ticked: its last
+            assert question.kind == "choice" and len(question.choices) == 2, f"{name}: {part}"
+    assert ALL not in group.parts, f"{name}: a part named {ALL}"
+    if group.kind == "choice" and group.fills:
+        assert set(group.fills) == set(group.choices), f"{name}: every value fills its parts"
+    for value, filled in group.fills.items():
+        for part, given in filled.items():
+            assert part in group.parts, f"{name}.{value}: {part} is not one of its parts"
+            # A choice's button, or a typed question's quick button ("today").
+            assert given in form.by_key[part].choices, f"{name}.{value}: {given} for {part}"

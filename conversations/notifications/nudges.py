@@ -9,6 +9,7 @@ never a name, with the buttons that act on the case at once and "Remind me tomor
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,17 @@ from state_machine.obligations import Obligation, obligations
 from storage.models import Referral, User
 from storage.uow import UnitOfWork
 
+# Buttons that act on the case at once, by what the nudge says, for the worker it goes to
+# (the actions are case work's and the screening's: each checks role and scope when pressed).
+WORKER_BUTTONS: Mapping[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("accepted", "offer_reminder"): (("notify.accept", "referral.accept"),),
+    ("first_session_date", "reminder"): (("case.set_first_session", "case.first_session"),),
+    ("first_session_date", "last_day"): (
+        ("case.set_first_session", "case.first_session"),
+        ("case.record_contact", "case.contact"),
+    ),
+}
+MANAGER_BUTTONS: tuple[tuple[str, str], ...] = (("notify.open_case", "case.open"),)
 PREFIX = "nudge:"
 INSTEAD = ":instead"
 SNOOZE = "nudge.snooze"  # "Remind me tomorrow" (conversations/nudges/snooze.py)
@@ -97,13 +109,15 @@ def _render(rule_name: str, instead: bool) -> Render:
                 lead = t(actor.language, "nudge.instead", name=name,
                          why=t(actor.language, f"nudge.why.{why}"))  # fmt: skip
                 text = f"{lead}\n\n{text}"
-        buttons: list[tuple[Button, ...]] = []
-        if rule.chases == "accepted" and user.role == "worker" and not instead:
-            accept = button(uow, actor, t(actor.language, "notify.accept"), "referral.accept",
-                            referral_id=referral.id)  # fmt: skip
-            buttons.append((accept,))
-        # The case-work buttons (log the first-session date, "did not take up") join here
-        # once case work has them: until then the message says how, with /cases.
+        acts = MANAGER_BUTTONS if user.role == "manager" else ()
+        if user.role == "worker" and not instead:
+            acts = WORKER_BUTTONS.get((rule.chases, rule.says), ())
+        # "Did not take up" joins the day-21 nudge once case work records it (with the
+        # outcome notice to the police); until then the message says what to do.
+        buttons: list[tuple[Button, ...]] = [
+            (button(uow, actor, t(actor.language, label), action, referral_id=referral.id),)
+            for label, action in acts
+        ]
         if claim is not None:
             later = button(uow, actor, t(actor.language, "nudge.snooze"), SNOOZE,
                            nudge=claim.id)  # fmt: skip

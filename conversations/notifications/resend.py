@@ -10,7 +10,8 @@ from datetime import timedelta
 from conversations.notifications import nudges
 from conversations.notifications.offers import TO_ADMINS, TO_MANAGERS, TO_WORKERS
 from conversations.notifications.owed import NoticeKind, notice_for
-from conversations.notifications.yot import TO_YOT
+from conversations.notifications.yot import TO_ADMINS as YOT_TO_ADMINS
+from conversations.notifications.yot import TO_YOT, UNATTENDED
 from conversations.reply import Notice
 from storage.uow import UnitOfWork
 
@@ -19,7 +20,8 @@ GIVE_UP_AFTER = timedelta(days=1)  # by then the deadline nudges take over
 ATTEMPTS = 3
 
 KINDS: Mapping[str, NoticeKind] = {
-    kind.name: kind for kind in (TO_WORKERS, TO_MANAGERS, TO_ADMINS, TO_YOT)
+    kind.name: kind
+    for kind in (TO_WORKERS, TO_MANAGERS, TO_ADMINS, TO_YOT, YOT_TO_ADMINS, UNATTENDED)
 }
 
 

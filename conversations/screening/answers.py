@@ -33,6 +33,15 @@ def find_las(text: str, las: Sequence[Place]) -> list[Place]:
     return list(search_las(typed, las))[:MAX_LA_BUTTONS]
 
 
+def postcode_in(text: str) -> tuple[str, str] | None:
+    """A postcode typed in an address: (the address without it, the postcode as typed)."""
+    found = _POSTCODE_IN.search(text)
+    if found is None:
+        return None
+    rest = f"{text[: found.start()].rstrip()} {text[found.end() :].lstrip()}"
+    return re.sub(r"[ \t]*([,;])(?:\s*[,;])*", r"\1", rest).strip(" ,;\n"), found.group(0)
+
+
 def postcode_fits_la(postcode: str, la_code: str | None) -> bool:
     """Whether the home postcode's area reaches into the LA chosen: a postcode outside Wales
     does not (the referral goes to the LA chosen, so a mismatch is worth a look)."""

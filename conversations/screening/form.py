@@ -2,8 +2,10 @@
 
 The special cases, each a hook: the consent question reads out the words with the LA's
 name, and the consequences explained depend on the disposal; the social services date is
-not before the incident; the date of birth must fit the age given; the LA is found by typing
-part of its name or a postcode; after every answer the eligibility rules may end the
+not before the incident; a date of birth that does not fit the age given offers to change the
+age to fit it; the LA is found by typing part of its name or a postcode, and says they live in
+Wales; an address typed with its postcode gives the postcode too; after every answer the
+eligibility rules may end the
 screening (or hand a parent under 18 to the YOT); a home postcode outside the LA chosen is
 pointed out.
 """
@@ -14,16 +16,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from conversations.forms.engine import answer, ask
-from conversations.forms.hooks import Hooks, Store, Turn
+from conversations.forms.hooks import Hooks, Split, Store, Turn
 from conversations.forms.questions import Answers, Form, Question
 from conversations.i18n import t
 from conversations.keyboards import button, rows
-from conversations.parsing import Problem
+from conversations.parsing import Offer, Problem, parse_uk_postcode
 from conversations.reply import Outcome, Reply
 from conversations.screening import render
-from conversations.screening.answers import age_on, find_las, postcode_fits_la
+from conversations.screening.answers import age_on, find_las, postcode_fits_la, postcode_in
 from conversations.screening.handover import hand_to_yot
-from conversations.screening.questions import EDITABLE_SECTIONS, MAX_AGE, QUESTIONS
+from conversations.screening.questions import BY_KEY, EDITABLE_SECTIONS, MAX_AGE, QUESTIONS
 from conversations.screening.store import ScreeningStore
 from state_machine.eligibility import Decision, assess
 from state_machine.lifecycle import ReferralState
@@ -45,13 +47,26 @@ class ScreeningHooks(Hooks):
 
     async def text(self, turn: Turn, question: Question, answers: Answers) -> str:
         lang = turn.lang
-        if question.key == "explained_consequences":
+        if question.key in ("explained", "explained_consequences"):
             oocd = (await referral_of(turn)).oocd or "community_resolution"
-            return t(lang, f"screen.q.explained_consequences.{oocd}")
+            consequences = t(lang, f"screen.consequences.{oocd}")
+            return t(lang, f"screen.q.{question.key}", consequences=consequences)
         if question.key == "consent":
             wording = await render.consent_wording(turn.uow, turn.actor, await referral_of(turn))
             return t(lang, "screen.q.consent", wording=wording)
         return await super().text(turn, question, answers)
+
+    def split(self, turn: Turn, question: Question, value: Any) -> Split:
+        """The LA they live in says they live in Wales; an address typed with a postcode gives
+        the postcode too (read as if typed at its own question; kept in the address when it is
+        not a postcode, so nothing typed is lost)."""
+        if question.key == "la" and value not in question.fills:
+            return Split(value, {"resident_in_wales": "yes"})
+        if question.key == "address" and (found := postcode_in(value)) is not None:
+            rest, postcode = found
+            kept = rest if rest and not isinstance(parse_uk_postcode(postcode), Problem) else value
+            return Split(kept, {"postcode": postcode})
+        return super().split(turn, question, value)
 
     def bounds(
         self, turn: Turn, question: Question, answers: Answers, today: date
@@ -69,11 +84,8 @@ class ScreeningHooks(Hooks):
         if question.key == "social_services_date" and incident and value < incident:
             day = date.fromisoformat(incident).strftime("%d/%m/%Y")
             return Problem("screen.social_services_before_incident", {"incident": day})
-        age = answers.get("age")
-        if question.key != "dob" or age is None:
-            return None
-        if abs(age_on(date.fromisoformat(value), today) - int(age)) > 1:
-            return Problem("screen.dob_age_mismatch", {"age": age})
+        if question.key == "dob" and answers.get("age") is not None:
+            return _dob_against_age(date.fromisoformat(value), int(answers["age"]), today)
         return None
 
     async def search(self, turn: Turn, question: Question, text: str) -> Outcome:
@@ -101,15 +113,13 @@ class ScreeningHooks(Hooks):
     ) -> Outcome | None:
         """Eligibility after every answer: an ineligible one is confirmed, then ends the
         screening (a mistyped date or a mis-tapped score must not close it at once); a parent
-        under 18 goes to the force's YOT officers; refused consent closes it."""
+        under 18 goes to the force's YOT officers (or waits for them); refused consent closes
+        it."""
         uow, actor = turn.uow, turn.actor
         referral = await referral_of(turn)
         decision = assess(answers, actor.role)
         if decision is not None and decision.reason == "under_18":
-            notices = await hand_to_yot(uow, actor, referral)
-            if notices is not None:
-                text = t(actor.language, "handover.done", reference=referral.reference)
-                return Outcome([Reply(text)], notices=notices)
+            return await hand_to_yot(uow, actor, referral)
         if decision is not None:
             return await _confirm_end(turn, question, value, decision)
         if question.key == "consent" and value == "refused":
@@ -152,13 +162,34 @@ class ScreeningHooks(Hooks):
         return [t(turn.lang, "screen.review.postcode_la", postcode=postcode, la=la)]
 
 
+def _dob_against_age(dob: date, age: int, today: date) -> Problem | None:
+    """A date of birth more than a year from the age given: either may be the slip, so the
+    officer may keep the date and take the age it gives today (eligibility is then assessed
+    on that age: under 18 goes to the YOT), or type the date again. An age the age question
+    would refuse is not offered."""
+    fits = age_on(dob, today)
+    if abs(fits - age) <= 1:
+        return None
+    said: dict[str, object] = {"age": age, "fits": fits}
+    asked = BY_KEY["age"]
+    if not asked.least <= fits <= asked.limit:
+        return Problem("screen.dob_age_impossible", said)
+    shown: dict[str, object] = {"dob": dob.strftime("%d/%m/%Y"), "fits": fits}
+    keep = Offer("keep", "screen.dob_keep", shown, {"age": fits})
+    return Problem("screen.dob_age_mismatch", said, (keep, Offer("again", "screen.dob_again")))
+
+
 async def _confirm_end(turn: Turn, question: Question, value: Any, decision: Decision) -> Outcome:
     """The answer is kept and the officer stays on its question until they say: end the
-    screening, or change the answer (typing or pressing another answer changes it too)."""
-    lang, uow, actor = turn.lang, turn.uow, turn.actor
+    screening, or change the answer (typing or pressing another answer changes it too). An
+    answer given with others in one message (a checklist's) is named with its question."""
+    lang, uow, actor, step = turn.lang, turn.uow, turn.actor, turn.dialogue.step
     shown = await turn.form.hooks.shown(turn, question, value)
-    end = button(uow, actor, t(lang, "screen.end.yes"), "screening.end", q=question.key)
-    back = button(uow, actor, t(lang, "screen.end.no"), "screening.unsay", q=question.key)
+    if question.key != step:
+        shown = f"{t(lang, f'screen.r.{question.key}')}: {shown}"
+    end = button(uow, actor, t(lang, "screen.end.yes"), "screening.end", q=step)
+    back = button(uow, actor, t(lang, "screen.end.no"), "screening.unsay", q=step,
+                  key=question.key)  # fmt: skip
     reason = t(lang, f"screen.ineligible.{decision.reason}")
     text = t(lang, "screen.end.confirm", reason=reason, answer=shown)
     return Outcome([Reply(text, buttons=((end,), (back,)))])
@@ -173,10 +204,14 @@ async def end_confirmed(turn: Turn) -> Outcome:
     return await _ineligible(turn, referral, decision)
 
 
-async def unsay(turn: Turn) -> Outcome:
-    """ "No, change it": the answer is taken back and its question asked again."""
+async def unsay(turn: Turn, key: str) -> Outcome:
+    """ "No, change it": the answer that would end it is taken back and the question it was
+    given at asked again."""
+    question = turn.form.by_key[turn.dialogue.step]
+    if key not in (question.key, *question.parts):
+        return Outcome([Reply(t(turn.lang, "button.stale"))])
     referral = await referral_of(turn)
-    await turn.uow.referrals.forget_answer(referral, turn.dialogue.step)
+    await turn.uow.referrals.forget_answer(referral, key)
     return Outcome([await ask(turn, edit=True)])
 
 

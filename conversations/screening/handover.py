@@ -1,30 +1,34 @@
 """A parent under 18: police cannot refer them (§3, §4 YOTs role), so the screening so far is
-handed to the YOT officers of the officer's force, and one of them completes it."""
+handed to the YOT officers of the officer's force, and one of them completes it. With none
+enrolled yet it waits for them: the officer is told so, and the admins."""
 
 from __future__ import annotations
 
 from conversations.access import Actor
 from conversations.forms.order import next_key
 from conversations.i18n import t
-from conversations.notifications.owed import owe
-from conversations.notifications.yot import HANDED_OVER, TO_YOT
-from conversations.reply import Notice, Outcome, Reply
+from conversations.notifications.yot import HANDED_OVER, notify_handover
+from conversations.reply import Outcome, Reply
 from conversations.screening.questions import QUESTIONS
 from state_machine.lifecycle import ReferralState
 from storage.models import Referral
 from storage.uow import UnitOfWork
 
 
-async def hand_to_yot(uow: UnitOfWork, actor: Actor, referral: Referral) -> list[Notice] | None:
-    """Offer the screening to the force's YOT officers; None when there are none enrolled."""
-    officers = [u for u in await uow.people.active_with_role("yot")
-                if u.force_code == actor.force_code]  # fmt: skip
-    if not officers:
-        return None
+async def hand_to_yot(uow: UnitOfWork, actor: Actor, referral: Referral) -> Outcome:
+    """Hand the screening to the force's YOT officers, or leave it waiting for the first to
+    enrol; the officer is told which, in plain words."""
     await uow.referrals.record_answer(referral, HANDED_OVER, actor.force_code, by=actor.user_id)
     referral.yot = True
     await uow.dialogues.end(actor.user_id)  # the answers stay with the referral
-    return await owe(uow, referral, TO_YOT, officers)
+    handed = await notify_handover(uow, referral, actor.force_code)
+    lang, reference = actor.language, referral.reference
+    if handed.yot_told:
+        text = t(lang, "handover.done", reference=reference)
+    else:  # said plainly: nobody at the YOT knows of it yet
+        told = "screen.submitted_admins_told" if handed.admins_told else "screen.submitted_no_admin"
+        text = f"{t(lang, 'handover.waiting', reference=reference)}\n{t(lang, told)}"
+    return Outcome([Reply(text)], notices=handed.notices)
 
 
 async def take(uow: UnitOfWork, actor: Actor, referral_id: int) -> Outcome:

@@ -72,7 +72,9 @@ async def on_button(
     if action == "screening.submit" and dialogue.step == REVIEW:
         return await submit(uow, actor, await referral_of(turn), dialogue)
     if action in ("screening.end", "screening.unsay") and payload.get("q") == dialogue.step:
-        return await (end_confirmed if action == "screening.end" else unsay)(turn)
+        if action == "screening.end":
+            return await end_confirmed(turn)
+        return await unsay(turn, str(payload.get("key", dialogue.step)))
     outcome = await engine.on_button(turn, action, payload)
     return outcome if outcome is not None else Outcome([Reply(t(actor.language, "button.stale"))])
 

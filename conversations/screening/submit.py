@@ -65,6 +65,7 @@ async def accept(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
     details = button(
         uow, actor, t(lang, "notify.show_details"), "referral.details", referral_id=referral.id
     )
+    case = button(uow, actor, t(lang, "notify.open_case"), "case.open", referral_id=referral.id)
     return Reply(
         t(
             lang,
@@ -73,7 +74,7 @@ async def accept(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
             first_session_due=day(referral.first_session_due),
             support_due=day(referral.support_due),
         ),
-        buttons=((details,),),
+        buttons=((details,), (case,)),
         edit=True,
     )
 
@@ -115,4 +116,8 @@ async def details(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
             elif value in BY_KEY[key].choices:  # a button's value, not typed text
                 value = t(lang, f"screen.a.{key}.{value}")
             lines.append(f"• {t(lang, f'screen.r.{key}')}: {value}")
+    noted = await uow.casework.notes(referral, actor=actor.audit_name, purpose="worker contact")
+    if noted:  # the worker's own notes on contact attempts are about the individual too
+        lines += ["", t(lang, "notify.details_notes")]
+        lines += [f"• {a.on.strftime('%d/%m/%Y')}: {note}" for a, note in noted]
     return Reply("\n".join(lines))

@@ -1,0 +1,113 @@
+"""The case card: reference, initials, state, the dates that matter, what is owed next, the
+contact attempts and sessions, and buttons for what the reader may do on it now."""
+
+from __future__ import annotations
+
+from conversations.access import Actor
+from conversations.cases import scope
+from conversations.cases.words import case_label, day, owed_text, state_text
+from conversations.i18n import t
+from conversations.keyboards import button
+from conversations.notifications.offers import la_of
+from conversations.reply import Button, Reply
+from state_machine.contact import DECLINED
+from state_machine.lifecycle import ReferralState
+from state_machine.obligations import obligations, soonest
+from storage.casework import Attempt
+from storage.models import Referral
+from storage.referrals import case_from
+from storage.uow import UnitOfWork
+
+SHOWN_ATTEMPTS = 5  # the latest few: the card stays one phone screen
+S = ReferralState
+
+
+async def open_card(uow: UnitOfWork, actor: Actor, referral_id: int, *, page: int = 0) -> Reply:
+    """A case opened from the list (or a notice): only for someone who may see it now."""
+    referral = await scope.find(uow, referral_id)
+    if referral is None or not scope.may_view(actor, referral):
+        return Reply(t(actor.language, "button.stale"))
+    return await card(uow, actor, referral, page=page, edit=True)
+
+
+async def card(
+    uow: UnitOfWork, actor: Actor, referral: Referral, *, page: int = 0, edit: bool = False
+) -> Reply:
+    lang = actor.language
+    tally = (await uow.casework.tallies([referral.id]))[referral.id]
+    attempts = await uow.casework.attempts(referral)
+    case = case_from(referral, attended=tally.attended)
+    owed = soonest(obligations(case, uow.clock.now(), uow.tz))
+    la = await la_of(uow, referral.la_code)
+    received = referral.received_at
+    lines = [
+        f"{await case_label(uow, referral)} · {la.name(lang)}",
+        t(lang, "case.state", state=state_text(lang, referral)),
+        t(lang, "case.received", day=day(received.astimezone(uow.tz).date() if received else None)),
+    ]
+    if referral.first_session_date is not None:
+        lines.append(t(lang, "case.first_session_set", day=day(referral.first_session_date)))
+    else:
+        lines.append(t(lang, "case.first_session_due", day=day(referral.first_session_due)))
+    lines.append(t(lang, "case.support_due", day=day(referral.support_due)))
+    lines.append(t(lang, "case.next", owed=owed_text(lang, owed)))
+    if actor.role == "manager":
+        lines.append(await _worker_line(uow, lang, referral))
+    lines += ["", *_attempt_lines(lang, attempts)]
+    if _declined(referral, attempts):
+        lines.append(t(lang, "case.declined_later"))
+    lines.append(t(lang, "case.sessions", count=tally.sessions))
+    return Reply("\n".join(lines), buttons=_buttons(uow, actor, referral, page), edit=edit)
+
+
+async def _worker_line(uow: UnitOfWork, lang: str, referral: Referral) -> str:
+    worker_id = referral.allocated_worker_id
+    worker = await uow.people.get(worker_id) if worker_id is not None else None
+    if worker is None:
+        return t(lang, "case.worker_none")
+    return t(lang, "case.worker", name=worker.display_name)
+
+
+def _attempt_lines(lang: str, attempts: list[Attempt]) -> list[str]:
+    if not attempts:
+        return [t(lang, "case.attempts_none")]
+    lines = [t(lang, "case.attempts", count=len(attempts))]
+    if len(attempts) > SHOWN_ATTEMPTS:
+        lines.append(t(lang, "case.attempts_latest", shown=SHOWN_ATTEMPTS))
+    for a in attempts[-SHOWN_ATTEMPTS:]:
+        how = t(lang, f"contact.a.method.{a.method}")
+        result = t(lang, f"contact.a.result.{a.result}")
+        lines.append(f"• {day(a.on)}: {how}, {result}")
+    return lines
+
+
+def _declined(referral: Referral, attempts: list[Attempt]) -> bool:
+    """The individual said no and no first session was ever set: 'did not take up' would
+    be the outcome, which this release cannot record yet; the card says so."""
+    waiting = referral.first_session_date is None and referral.lifecycle_state in (
+        S.REFERRED,
+        S.ALLOCATED,
+    )
+    return waiting and any(a.result == DECLINED for a in attempts)
+
+
+def _buttons(
+    uow: UnitOfWork, actor: Actor, referral: Referral, page: int
+) -> tuple[tuple[Button, ...], ...]:
+    lang, rid = actor.language, referral.id
+    rows: list[tuple[Button, ...]] = []
+    if scope.may_work_on(actor, referral):
+        date_label = "case.move_first_session" if referral.first_session_date else (
+            "case.set_first_session"
+        )  # fmt: skip
+        rows += [
+            (button(uow, actor, t(lang, "case.record_contact"), "case.contact", referral_id=rid),),
+            (button(uow, actor, t(lang, date_label), "case.first_session", referral_id=rid),),
+            (button(uow, actor, t(lang, "notify.show_details"), "referral.details",
+                    referral_id=rid),),
+        ]  # fmt: skip
+    elif actor.role == "worker" and referral.lifecycle_state is S.REFERRED:
+        rows.append((button(uow, actor, t(lang, "notify.accept"), "referral.accept",
+                            referral_id=rid),))  # fmt: skip
+    rows.append((button(uow, actor, t(lang, "case.back"), "cases.page", page=page),))
+    return tuple(rows)
