@@ -21,7 +21,7 @@ from telegram.request import HTTPXRequest
 from bot import handlers
 from bot.context import BotContext, Deps
 from bot.errors import on_error
-from bot.jobs import SWEEP_EVERY, sweep_job
+from bot.jobs import NUDGE_EVERY, SWEEP_EVERY, nudge_job, sweep_job
 from bot.ratelimit import TelegramRateLimiter
 from bot.send import send_kept
 from bot.settings import Settings
@@ -78,9 +78,10 @@ def build_application(
     app.add_handler(MessageHandler(private, handlers.on_anything_else))
     app.add_error_handler(on_error)
 
-    # Timers: housekeeping now; deadline nudges will join it (DESIGN.md §3).
+    # Timers, each only a trigger: the database says what is due (DESIGN.md §3).
     assert app.job_queue is not None
     app.job_queue.run_repeating(sweep_job, interval=SWEEP_EVERY, first=SWEEP_EVERY)
+    app.job_queue.run_repeating(nudge_job, interval=NUDGE_EVERY, first=NUDGE_EVERY)
     return app
 
 

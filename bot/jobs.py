@@ -11,7 +11,9 @@ from conversations.housekeeping import sweep
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY = timedelta(minutes=5)
+NUDGE_EVERY = timedelta(minutes=1)
 REPLY_QUIET = timedelta(minutes=2)
+NUDGE_BATCHES = 50  # a run's limit; the next minute's run carries on
 
 
 async def sweep_job(context: BotContext) -> None:
@@ -29,3 +31,15 @@ async def sweep_job(context: BotContext) -> None:
     if owed:
         log.info("sending %d undelivered notices again", len(owed))
         await deliver(context, owed)
+
+
+async def nudge_job(context: BotContext) -> None:
+    """Deadline nudges: the database says what is due; each batch is claimed and committed,
+    then sent (conversations/notifications/nudge_sweep.py)."""
+    for _ in range(NUDGE_BATCHES):
+        swept = await context.deps.assistant.nudges_due()
+        if swept.notices:
+            log.info("sending %d deadline nudges", len(swept.notices))
+            await deliver(context, swept.notices)
+        if not swept.more:
+            return

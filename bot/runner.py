@@ -26,7 +26,8 @@ def make_storage(settings: Settings) -> Storage:
     key = settings.encryption_key
     assert key is not None
     cipher = FieldCipher(key.get_secret_value())
-    return Storage(Database(settings.database_url), SystemClock(), cipher, settings.tz)
+    database = Database(settings.database_url)
+    return Storage(database, SystemClock(), cipher, settings.tz, settings.nudge_rules)
 
 
 async def _upgrade(storage: Storage) -> None:

@@ -14,7 +14,7 @@ from telegram import (
     InputFile,
     Update,
 )
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.context import BotContext
 from conversations.assistant import Assistant
@@ -128,7 +128,9 @@ async def send_kept(bot: Bot, assistant: Assistant, claimed_before: datetime) ->
 
 async def deliver(context: BotContext, notices: list[Notice]) -> None:
     """Messages for other people; each one Telegram takes is put on record as sent at once,
-    so a crash repeats at most the notice whose mark was not yet committed."""
+    so a crash repeats at most the notice whose mark was not yet committed. A nudge Telegram
+    refuses for good (the bot blocked, the account gone) goes to the managers instead."""
+    refused: list[int] = []
     for notice in notices:
         if notice.telegram_id is None:  # a console user's: left owed for their console
             continue
@@ -138,6 +140,10 @@ async def deliver(context: BotContext, notices: list[Notice]) -> None:
             )
         except TelegramError as exc:  # left unmarked: owed, and tried again later
             log.warning("a notice could not be delivered (%s)", type(exc).__name__)
+            if isinstance(exc, Forbidden) and notice.notification_id is not None:
+                refused.append(notice.notification_id)
             continue
         if notice.notification_id is not None:
             await context.deps.assistant.delivered([(notice.notification_id, sent.message_id)])
+    if refused and (instead := await context.deps.assistant.unreachable(refused)):
+        await deliver(context, instead)  # those told instead are not passed on again

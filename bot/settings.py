@@ -9,7 +9,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from state_machine.nudge_rules import NudgeRules, NudgeRulesError
 from storage.crypto import CipherKeyError, FieldCipher
+from storage.nudges import read_rules
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 
@@ -43,6 +45,8 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="INFO", alias="OOCPS_LOG_LEVEL")
     state_dir: str | None = Field(default=None, alias="OOCPS_STATE_DIR")
+    # A file of deadline nudge rules instead of the shipped state_machine/nudge_rules.toml.
+    nudge_rules_file: str | None = Field(default=None, alias="OOCPS_NUDGE_RULES")
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -94,12 +98,28 @@ class Settings(BaseSettings):
             return value
         return None
 
+    @field_validator("nudge_rules_file")
+    @classmethod
+    def _rules(cls, value: str | None) -> str | None:
+        if value:
+            try:
+                read_rules(value)
+            except NudgeRulesError as exc:
+                raise ValueError(str(exc)) from exc
+            return value
+        return None
+
     @field_validator("log_level")
     @classmethod
     def _level(cls, value: str) -> str:
         if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
         return value.upper()
+
+    @property
+    def nudge_rules(self) -> NudgeRules:
+        """The deadline nudge rules in force (checked when the settings were read)."""
+        return read_rules(self.nudge_rules_file)
 
     @property
     def tz(self) -> ZoneInfo:

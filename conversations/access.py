@@ -18,8 +18,8 @@ COMMON = ("help", "language", "whoami", "cancel")
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "police": ("screen", *COMMON),
     "yot": ("screen", *COMMON),
-    "worker": ("cases", *COMMON),
-    "manager": ("cases", "return", *COMMON),
+    "worker": ("cases", "nudges", *COMMON),
+    "manager": ("cases", "nudges", "return", *COMMON),
     "admin": ("invite", "users", "return", *COMMON),  # the return is counts only
 }
 

@@ -15,7 +15,7 @@ from conversations import registry
 from conversations.access import Actor
 from conversations.enrolment import Enrolment
 from conversations.i18n import both, t
-from conversations.notifications import owed, resend
+from conversations.notifications import nudge_sweep, owed, resend
 from conversations.reply import Kept, Notice, Outcome, Reply
 from storage.buttons import well_formed
 from storage.uow import Storage, UnitOfWork
@@ -163,13 +163,27 @@ class Assistant:
         async with self.storage.unit_of_work() as uow:
             return await resend.owed_again(uow)
 
+    async def nudges_due(self) -> nudge_sweep.Swept:
+        """Deadline nudges due now, claimed and owed in one transaction; the caller sends
+        them after it has committed (the sweeper asks every minute)."""
+        async with self.storage.unit_of_work() as uow:
+            return await nudge_sweep.sweep(uow)
+
+    async def unreachable(self, notification_ids: list[int]) -> list[Notice]:
+        """Telegram refused these notices (blocked, or the account gone): nudges among them
+        go to the managers instead, returned to send."""
+        if not notification_ids:
+            return []
+        async with self.storage.unit_of_work() as uow:
+            return await nudge_sweep.unreachable(uow, notification_ids)
+
     async def inbox(self, actor: Actor) -> list[Notice]:
         """Notices owed to a console user, to show at their prompt (marked as they are)."""
         async with self.storage.unit_of_work() as uow:
             user = await uow.people.get(actor.user_id)
             if user is None:
                 return []
-            notices = await owed.inbox(uow, user, resend.KINDS)
+            notices = await owed.inbox(uow, user, resend.kind_named)
             await uow.notifications.mark_sent(
                 [(n.notification_id, None) for n in notices if n.notification_id], uow.clock.now()
             )

@@ -19,6 +19,7 @@ from conversations.access import ROLES, Actor, Role
 from conversations.cases import card, contact, first_session, listing, scope
 from conversations.i18n import t
 from conversations.monitoring import service as monitoring
+from conversations.nudges import coming, snooze
 from conversations.reply import Outcome, Reply
 from conversations.screening import handover, submit
 from conversations.screening import service as screening
@@ -124,6 +125,10 @@ async def _return(request: Request, args: str) -> Outcome:
     return await monitoring.command(request.uow, request.actor, args)
 
 
+async def _nudges(request: Request, _args: str) -> Outcome:
+    return _one(await coming.show(request.uow, request.actor))
+
+
 COMMANDS: Mapping[str, CommandRun] = {
     "cases": _cases,
     "help": _help,
@@ -134,6 +139,7 @@ COMMANDS: Mapping[str, CommandRun] = {
     "users": _users,
     "screen": _screen,
     "return": _return,
+    "nudges": _nudges,
 }
 
 
@@ -199,8 +205,18 @@ async def _case_first_session(request: Request, payload: Mapping[str, Any]) -> O
     return await _on_case(request, payload, first_session.begin)
 
 
+async def _snooze(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return _one(await snooze.remind_tomorrow(request.uow, request.actor, int(payload["nudge"])))
+
+
+async def _nudges_page(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    page = int(payload.get("page", 0))
+    return _one(await coming.show(request.uow, request.actor, page, edit=True))
+
+
 EVERYONE = ROLES
 CASE_READERS: tuple[Role, ...] = ("worker", "manager")
+NUDGED: tuple[Role, ...] = ("worker", "manager")  # the roles deadline nudges go to so far
 ACTIONS: Mapping[str, Action] = {
     "language.set": Action(EVERYONE, _set_language),
     "cancel.confirm": Action(EVERYONE, _cancel_confirm),
@@ -212,6 +228,8 @@ ACTIONS: Mapping[str, Action] = {
     "case.open": Action(CASE_READERS, _case_open),
     "case.contact": Action(("worker",), _case_contact),
     "case.first_session": Action(("worker",), _case_first_session),
+    "nudge.snooze": Action(NUDGED, _snooze),
+    "nudges.page": Action(NUDGED, _nudges_page),
 }
 
 

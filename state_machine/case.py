@@ -28,6 +28,7 @@ class Facts(TypedDict, total=False):
 
     received_at: datetime
     referred_la_code: str
+    offered_at: datetime
     first_session_due: date
     support_due: date
     extension_until: date
@@ -50,6 +51,7 @@ class Case:
     referring_officer_id: int | None = None
     received_at: datetime | None = None
     referred_la_code: str | None = None  # the LA the police referred to (kept on transfer)
+    offered_at: datetime | None = None  # offered to the LA's workers: on receipt, on a transfer
     first_session_due: date | None = None
     support_due: date | None = None  # the deadline in force: 3 months, or the agreed extension
     extension_until: date | None = None

@@ -39,8 +39,8 @@ def _effects_table() -> str:
 
 
 def _obligations_table() -> str:
-    rows = ["| what is owed | while | by whom | due |", "|---|---|---|---|"]
-    rows += [f"| `{r.what}` | {r.owed_while} | {r.owed_by} | {r.due} |" for r in RULES]
+    rows = ["| what is owed | while | by whom | due | since |", "|---|---|---|---|---|"]
+    rows += [f"| `{r.what}` | {r.owed_while} | {r.owed_by} | {r.due} | {r.since} |" for r in RULES]
     return "\n".join(rows) + "\n"
 
 
@@ -60,5 +60,6 @@ def lifecycle_markdown() -> str:
         "in Wales change only when a nudge is sent, never a due date. 'Did not take up' "
         "(`record_not_taken_up`) is refused until the 21 days have passed, unless the "
         "individual's refusal is recorded (`refused=True`). Nothing is owed on a screening or "
-        "a closed case.\n\n" + _obligations_table()
+        "a closed case. 'Since' is when it began to be owed: the deadline nudges count from it "
+        "(docs/nudges.md).\n\n" + _obligations_table()
     )

@@ -48,6 +48,7 @@ def _received(f: Firing) -> Facts:
     return {
         "received_at": f.at,
         "referred_la_code": f.case.la_code,
+        "offered_at": f.at,
         "first_session_due": deadlines.first_session_date_due,
         "support_due": deadlines.support_due,
     }
@@ -72,8 +73,8 @@ def _closed(f: Firing) -> Facts:
 
 RECEIVED = Effect(
     "received",
-    "received now, by the LA it names (kept as the LA referred to); first-session date due in "
-    "21 days, support in 3 calendar months",
+    "received now, by the LA it names (kept as the LA referred to), and offered to its workers; "
+    "first-session date due in 21 days, support in 3 calendar months",
     _received,
 )
 ALLOCATED = Effect(
@@ -93,9 +94,10 @@ FIRST_SESSION_MOVED = Effect(
 )
 TRANSFERRED = Effect(
     "transferred",
-    "the new LA; no worker allocated until one there accepts",
-    lambda f: {"la_code": str(f.params["la_code"]), "allocated_worker_id": None},
-)
+    "the new LA, offered to it now; no worker allocated until one there accepts",
+    lambda f: {"la_code": str(f.params["la_code"]), "allocated_worker_id": None,
+               "offered_at": f.at},
+)  # fmt: skip
 EXTENDED = Effect(
     "extended",
     "support is due by the agreed date, with its reason",

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from state_machine.case import Case
+from state_machine.case import Case, ReferralState
 from state_machine.deadlines import Deadlines, is_past, local_date
 from state_machine.lifecycle import OPEN_STATES, OUTCOME_STATES
 
@@ -30,10 +30,11 @@ class Owner:
 
 @dataclass(frozen=True)
 class Obligation:
-    what: str  # first_session_date | support_delivered | police_notified | police_acknowledgement
+    what: str  # accepted | first_session_date | support_delivered | police_notified | ...
     owed_by: Owner
     due: date | None  # by the end of this local day; None where the guidance sets no date
     overdue: bool
+    since: datetime | None = None  # when it began to be owed: what nudges count from
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,18 @@ class Rule:
     owed_while: str
     owed_by: str
     due: str
-    owes: Callable[[Case, ZoneInfo], tuple[Owner, date | None] | None]
+    owes: Callable[[Case, ZoneInfo], Owed | None]
+    since: str = "received"  # what `Obligation.since` is, in words
+    dated: bool = True  # False: the guidance sets no date (nudges count from `since` only)
+
+
+@dataclass(frozen=True)
+class Owed:
+    """What a rule finds on a case: who owes it, by when, and since when."""
+
+    owner: Owner
+    due: date | None
+    since: datetime | None
 
 
 def _la(case: Case) -> Owner:
@@ -59,36 +71,52 @@ def _deadlines(case: Case, tz: ZoneInfo) -> Deadlines | None:
     return Deadlines.compute(case.received_at, tz, extension=case.extension_until)
 
 
-def _first_session_date(case: Case, tz: ZoneInfo) -> tuple[Owner, date | None] | None:
+def _accepted(case: Case, _tz: ZoneInfo) -> Owed | None:
+    if case.state is not ReferralState.REFERRED or case.received_at is None:
+        return None
+    return Owed(Owner("worker", la_code=case.la_code), None, case.offered_at or case.received_at)
+
+
+def _first_session_date(case: Case, tz: ZoneInfo) -> Owed | None:
     deadlines = _deadlines(case, tz)
     if case.state not in OPEN_STATES or case.first_session_date is not None or deadlines is None:
         return None
-    return _la(case), deadlines.first_session_date_due
+    return Owed(_la(case), deadlines.first_session_date_due, case.received_at)
 
 
-def _support_delivered(case: Case, tz: ZoneInfo) -> tuple[Owner, date | None] | None:
+def _support_delivered(case: Case, tz: ZoneInfo) -> Owed | None:
     deadlines = _deadlines(case, tz)
     if case.state not in OPEN_STATES or deadlines is None:
         return None
-    return _la(case), deadlines.support_due
+    return Owed(_la(case), deadlines.support_due, case.received_at)
 
 
-def _police_notified(case: Case, tz: ZoneInfo) -> tuple[Owner, date | None] | None:
+def _police_notified(case: Case, tz: ZoneInfo) -> Owed | None:
     if case.state not in OUTCOME_STATES or case.police_notified_at is not None:
         return None
     recorded = case.outcome_recorded_at
-    return _la(case), local_date(recorded, tz) if recorded else None
+    return Owed(_la(case), local_date(recorded, tz) if recorded else None, recorded)
 
 
-def _police_acknowledgement(case: Case, tz: ZoneInfo) -> tuple[Owner, date | None] | None:
+def _police_acknowledgement(case: Case, _tz: ZoneInfo) -> Owed | None:
     if case.state not in OUTCOME_STATES or case.police_notified_at is None:
         return None
     if case.police_acknowledged_at is not None:
         return None
-    return Owner("referring_officer", user_id=case.referring_officer_id), None
+    officer = Owner("referring_officer", user_id=case.referring_officer_id)
+    return Owed(officer, None, case.police_notified_at)
 
 
 RULES: tuple[Rule, ...] = (
+    Rule(
+        "accepted",
+        "a referral waits for one of the LA's workers to accept it",
+        "the LA's workers",
+        "no date in the guidance: owed, never overdue (nudges chase it in working days)",
+        _accepted,
+        since="offered to the LA (received, or transferred to it)",
+        dated=False,
+    ),
     Rule(
         "first_session_date",
         "an open referral has no first-session date yet",
@@ -110,6 +138,7 @@ RULES: tuple[Rule, ...] = (
         "the allocated worker; while unallocated, the LA's workers",
         "the local date the outcome was recorded (§8 i)",
         _police_notified,
+        since="the outcome recorded",
     ),
     Rule(
         "police_acknowledgement",
@@ -117,6 +146,8 @@ RULES: tuple[Rule, ...] = (
         "the referring officer",
         "no date in the guidance: owed, never overdue",
         _police_acknowledgement,
+        since="the police told",
+        dated=False,
     ),
 )
 
@@ -128,9 +159,8 @@ def obligations(case: Case, now: datetime, tz: ZoneInfo) -> list[Obligation]:
     for rule in RULES:
         found = rule.owes(case, tz)
         if found is not None:
-            owner, due = found
-            overdue = due is not None and is_past(due, now, tz)
-            owed.append(Obligation(rule.what, owner, due, overdue))
+            overdue = found.due is not None and is_past(found.due, now, tz)
+            owed.append(Obligation(rule.what, found.owner, found.due, overdue, found.since))
     return owed
 
 

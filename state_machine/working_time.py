@@ -58,6 +58,20 @@ class WorkingCalendar:
         # Wall-clock start on that day; zoneinfo gives the right offset either side of a change.
         return datetime.combine(day, self.start, tzinfo=self.tz).astimezone(UTC)
 
+    def working_days_after(self, t: datetime, n: int) -> datetime:
+        """`n` working days of working time after `t` (UTC): from the first working moment at
+        or after `t`, the same wall-clock time `n` working days later. Friday 16:30 + 1 is
+        Monday 16:30; Saturday noon + 1 is Tuesday 09:00 (the clock starts on Monday)."""
+        start = self.next_working_moment(t).astimezone(self.tz)
+        day = self.add_working_days(start.date(), n)
+        return datetime.combine(day, start.time(), tzinfo=self.tz).astimezone(UTC)
+
+    def next_working_morning(self, t: datetime) -> datetime:
+        """The start of the first working day after `t`'s local day (UTC): "tomorrow", as
+        "Remind me tomorrow" means it (pressed on a Friday or a Saturday: Monday 09:00)."""
+        day = self.add_working_days(_local(t, self.tz).date(), 1)
+        return datetime.combine(day, self.start, tzinfo=self.tz).astimezone(UTC)
+
     def add_working_days(self, d: date, n: int) -> date:
         """The working day `n` working days after `d` (n >= 0)."""
         if n < 0:

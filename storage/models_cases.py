@@ -48,6 +48,7 @@ class Referral(Base):
     yot: Mapped[bool] = mapped_column(default=False)
     consent_given_at: Mapped[datetime | None]
     received_at: Mapped[datetime | None] = mapped_column(index=True)  # the return's periods
+    offered_at: Mapped[datetime | None]  # offered to the LA's workers (received, transferred)
     first_session_due: Mapped[date | None]
     support_due: Mapped[date | None]
     extension_until: Mapped[date | None]
@@ -59,6 +60,9 @@ class Referral(Base):
     outcome_recorded_at: Mapped[datetime | None] = mapped_column(index=True)
     police_notified_at: Mapped[datetime | None]
     closed_reason: Mapped[str | None] = mapped_column(String(500))
+    # When a deadline nudge next falls due (None: none will): set with every change to the
+    # case, so the sweeper finds what is due with one indexed query (storage/nudges.py).
+    next_nudge_at: Mapped[datetime | None] = mapped_column(index=True)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom

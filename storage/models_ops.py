@@ -1,6 +1,6 @@
 """Running the service: notifications, the nudge ledger, the audit log, dialogues, updates seen."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -26,7 +26,7 @@ class Notification(Base):
     referral_id: Mapped[int] = mapped_column(
         ForeignKey("referrals.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(64))  # a nudge's names its rule
     recipient_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(index=True)  # the resend looks at recent ones
     sent_at: Mapped[datetime | None]
@@ -38,17 +38,27 @@ class Notification(Base):
 
 
 class NudgeSent(Base):
-    """One nudge sent: the unique key makes a nudge go out once, across restarts and instances."""
+    """One deadline nudge claimed for one person: the unique key (case, rule, due moment,
+    recipient) makes it go once, across restarts and instances. It is sent as a notification
+    (`notification_id`); one that could not reach its recipient (they left, or blocked the
+    bot) is on record as `undeliverable`, and the managers' rows say `instead_of` whom."""
 
     __tablename__ = "nudge_ledger"
-    __table_args__ = (UniqueConstraint("referral_id", "rule", "due_on", "recipient_user_id"),)
+    __table_args__ = (UniqueConstraint("referral_id", "rule", "due_at", "recipient_user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"))
     rule: Mapped[str] = mapped_column(String(48))
-    due_on: Mapped[date]
+    due_at: Mapped[datetime]  # when the rule made it due, not when it was sent
     recipient_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    sent_at: Mapped[datetime]
+    claimed_at: Mapped[datetime]
+    notification_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notifications.id", ondelete="SET NULL")
+    )
+    undeliverable: Mapped[str | None] = mapped_column(String(16))  # left | blocked
+    instead_of: Mapped[int | None] = mapped_column(ForeignKey("nudge_ledger.id"))
+    # "Remind me tomorrow": owed again at this moment (the next working morning).
+    snoozed_until: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class AuditEvent(Base):

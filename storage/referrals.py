@@ -15,12 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
 from state_machine.lifecycle import Case, ReferralState, Transitioned, fire
+from state_machine.nudges import plan
 from state_machine.reference import new_reference
 from storage.audit import AuditLog
 from storage.dialect import execute, insert_for
 from storage.errors import NotFound
 from storage.models import Dialogue, ParentingSession, Referral, ScreeningAnswer
 from storage.models_cases import STATE_FROM_MACHINE
+from storage.nudges import Nudging
 
 _ANSWERS = ScreeningAnswer.metadata.tables["screening_answers"]
 _REPLACED = ("value", "answered_at", "answered_by")
@@ -58,11 +60,14 @@ def _with_answers(dialect: str) -> Any:
 
 
 class ReferralRepository:
-    def __init__(self, session: AsyncSession, clock: Clock, tz: ZoneInfo, audit: AuditLog) -> None:
+    def __init__(
+        self, session: AsyncSession, clock: Clock, tz: ZoneInfo, audit: AuditLog, nudging: Nudging
+    ) -> None:
         self._session = session
         self._clock = clock
         self._tz = tz
         self._audit = audit
+        self._nudging = nudging
         self._loaded: dict[int, Referral] = {}  # this unit of work's, by id
         self._answers: dict[int, dict[str, Any]] = {}  # read once per unit of work, kept current
 
@@ -220,9 +225,19 @@ class ReferralRepository:
         now = self._clock.now()
         change = fire(case, trigger, actor=actor, at=now, reason=reason, tz=self._tz, **params)
         _apply(referral, change)
+        self.plan_nudges(referral, case)
         await self._session.flush()
         self._audit.record_transition(referral.id, change)
         return change
+
+    def plan_nudges(self, referral: Referral, case: Case) -> None:
+        """Keep `next_nudge_at` right, in the transaction of the change: every lifecycle
+        transition calls it; so must any other change to a fact the nudge rules read (a
+        later slice's sessions). What was due at this moment counts as seen: the person
+        changing the case is looking at it."""
+        nudging = self._nudging
+        now = self._clock.now()
+        referral.next_nudge_at = plan(case, nudging.rules, now, nudging.calendar).next_at
 
 
 def case_from(referral: Referral, *, attended: int) -> Case:
@@ -235,6 +250,7 @@ def case_from(referral: Referral, *, attended: int) -> Case:
         referring_officer_id=referral.referring_officer_id,
         received_at=referral.received_at,
         referred_la_code=referral.referred_la_code,
+        offered_at=referral.offered_at,
         first_session_due=referral.first_session_due,
         support_due=referral.support_due,
         extension_until=referral.extension_until,

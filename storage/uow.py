@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
+from state_machine.nudge_rules import NudgeRules
+from state_machine.working_time import WorkingCalendar
 from storage.audit import AuditLog
 from storage.buttons import ButtonStore
 from storage.casework import CaseworkRepository
@@ -18,6 +20,7 @@ from storage.dialect import forget_connection
 from storage.dialogues import DialogueStore
 from storage.monitoring import MonitoringStore
 from storage.notifications import NotificationStore
+from storage.nudges import NudgeLedger, Nudging, read_rules
 from storage.people import PeopleRepository, Profile
 from storage.personal import PersonalDetailsStore
 from storage.reference import ReferenceData
@@ -27,14 +30,24 @@ from storage.sender import Sender, admit, read_sender
 
 
 class Storage:
-    """What the layers above are given: the database plus the clock, cipher and time zone."""
+    """What the layers above are given: the database plus the clock, cipher and time zone,
+    and the deadline nudges' rules (the shipped ones unless others are given)."""
 
-    def __init__(self, db: Database, clock: Clock, cipher: FieldCipher, tz: ZoneInfo) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        cipher: FieldCipher,
+        tz: ZoneInfo,
+        nudge_rules: NudgeRules | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.cipher = cipher
         self.tz = tz
         self.reference = ReferenceData()
+        rules = read_rules() if nudge_rules is None else nudge_rules
+        self.nudging = Nudging(rules, WorkingCalendar(tz))
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self)
@@ -53,6 +66,7 @@ class UnitOfWork:
     casework: CaseworkRepository
     dialogues: DialogueStore
     notifications: NotificationStore
+    nudges: NudgeLedger
     replies: ReplyStore
     monitoring: MonitoringStore
 
@@ -72,13 +86,15 @@ class UnitOfWork:
                 self._turns.give_back()
             raise
         self.audit = AuditLog(self.session, s.clock)
-        self.referrals = ReferralRepository(self.session, s.clock, s.tz, self.audit)
+        self.referrals = ReferralRepository(self.session, s.clock, s.tz, self.audit, s.nudging)
         self.personal = PersonalDetailsStore(self.session, s.clock, s.cipher, self.audit)
         self.people = PeopleRepository(self.session, s.clock, self.audit, s.reference)
         self.buttons = ButtonStore(self.session)
         self.casework = CaseworkRepository(self.session, s.clock, s.cipher, self.audit)
         self.dialogues = DialogueStore(self.session, s.clock)
         self.notifications = NotificationStore(self.session)
+        self.nudges = NudgeLedger(self.session)
+        self.nudging = s.nudging
         self.replies = ReplyStore(self.session, s.cipher)
         self.monitoring = MonitoringStore(self.session, s.clock, self.audit)
         self.clock = s.clock

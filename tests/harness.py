@@ -14,12 +14,13 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from bot.app import BotApp, build_application
+from bot.context import BotContext
 from bot.ratelimit import TelegramRateLimiter
 from bot.runner import serve
 from bot.settings import Settings, load_settings
@@ -89,17 +90,36 @@ async def running_bot(
             "WEBHOOK_PORT": port,
         }
     settings = load_settings(**env)
-    bot_storage = Storage(storage.db.clone(), storage.clock, storage.cipher, storage.tz)
+    bot_storage = Storage(
+        storage.db.clone(), storage.clock, storage.cipher, storage.tz, storage.nudging.rules
+    )
     # Simulated users answer instantly; the real per-chat pace (about one message a second)
     # would only slow the suite. Retries on 429 and 5xx stay as in production.
     limiter = rate_limiter or TelegramRateLimiter(per_chat_burst=10_000)
     runner = BotThread(build_application(settings, bot_storage, limiter), settings)
     runner.thread.start()
+    _RUNNING[id(runner.app)] = runner
     try:
         await runner.wait_running()
         yield runner.app
     finally:
+        _RUNNING.pop(id(runner.app), None)
         await runner.stop()
+
+
+_RUNNING: dict[int, BotThread] = {}
+
+
+async def run_job(app: BotApp, job: Callable[[BotContext], Awaitable[None]]) -> None:
+    """Run one of the bot's timed jobs now, on the bot's own loop, and wait until it is done
+    (the job queue only triggers a job: what it does is this, whenever it is called)."""
+    runner = _RUNNING[id(app)]
+    done = asyncio.run_coroutine_threadsafe(_job(app, job), runner.loop)
+    await asyncio.wrap_future(done)
+
+
+async def _job(app: BotApp, job: Callable[[BotContext], Awaitable[None]]) -> None:
+    await job(BotContext(app))
 
 
 class BotProcess:

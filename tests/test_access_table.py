@@ -23,7 +23,8 @@ from conversations.assistant import Assistant, Delivery
 from conversations.enrolment import InviteSpec
 from conversations.i18n import both, t
 from conversations.reply import Outcome
-from storage.models import ContactAttempt, Referral
+from state_machine.clock import FixedClock
+from storage.models import ContactAttempt, NudgeSent, Referral
 from storage.uow import Storage
 from tests import screening_script as script
 from tests.assistant_script import drive, enrol
@@ -99,6 +100,7 @@ COMMAND_TABLE: dict[str, frozenset[str]] = {
     "users": frozenset({"admin"}),
     # The monitoring return: managers for their LAs (or all Wales), admins counts only.
     "return": frozenset({"manager", "admin"}),
+    "nudges": frozenset({"worker", "manager"}),  # deadline nudges go to LA staff
 }
 COMMAND_ROWS = [
     pytest.param(
@@ -143,6 +145,9 @@ async def test_a_stranger_and_a_revoked_user_hear_only_that_the_service_is_close
 #    referral offered to Cardiff), "accepted" (worker-cardiff has taken it on), "handed over"
 #    (the sergeant typed an age under 18; it waits for a Gwent YOT officer).
 PEOPLE_ONLY, SUBMITTED, ACCEPTED, HANDED = "people", "submitted", "accepted", "handed over"
+# Two working days after the referral, nobody has accepted it: Cardiff's workers were reminded
+# and its manager told. "Own": the presser's own nudge; "Mair's": worker-cardiff's.
+NUDGED_OWN, NUDGED_MAIR = "nudged (own)", "nudged (Mair's)"
 ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     # Anyone enrolled may choose their language and answer /cancel's question.
     *[
@@ -221,6 +226,25 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     ("worker-cardiff", "takes a gwent hand-over", "referral.take", HANDED, REFUSED),
     ("manager-national", "takes a gwent hand-over", "referral.take", HANDED, REFUSED),
     ("admin", "takes a gwent hand-over", "referral.take", HANDED, REFUSED),
+    # "Remind me tomorrow" on a nudge: only the person it was for, while it is still for them.
+    ("worker-cardiff", "snoozes their reminder", "nudge.snooze", NUDGED_OWN, ALLOWED),
+    ("manager-cardiff", "snoozes their notice", "nudge.snooze", NUDGED_OWN, ALLOWED),
+    ("worker-cardiff-2", "snoozes a colleague's reminder", "nudge.snooze", NUDGED_MAIR,
+     REFUSED),
+    ("worker-cardiff moved to newport", "snoozes their old reminder", "nudge.snooze",
+     NUDGED_MAIR, REFUSED),
+    ("worker-newport", "snoozes a cardiff reminder", "nudge.snooze", NUDGED_MAIR, REFUSED),
+    ("manager-national", "snoozes a cardiff reminder", "nudge.snooze", NUDGED_MAIR, REFUSED),
+    ("sergeant-gwent", "snoozes a cardiff reminder", "nudge.snooze", NUDGED_MAIR, REFUSED),
+    ("yot-gwent", "snoozes a cardiff reminder", "nudge.snooze", NUDGED_MAIR, REFUSED),
+    ("admin", "snoozes a cardiff reminder", "nudge.snooze", NUDGED_MAIR, REFUSED),
+    # Paging /nudges: LA staff, each seeing their own scope.
+    ("worker-cardiff", "pages their nudges", "nudges.page", NUDGED_OWN, ALLOWED),
+    ("manager-cardiff", "pages their nudges", "nudges.page", NUDGED_OWN, ALLOWED),
+    ("manager-national", "pages their nudges", "nudges.page", NUDGED_OWN, ALLOWED),
+    ("sergeant-gwent", "pages nudges", "nudges.page", NUDGED_OWN, REFUSED),
+    ("yot-gwent", "pages nudges", "nudges.page", NUDGED_OWN, REFUSED),
+    ("admin", "pages nudges", "nudges.page", NUDGED_OWN, REFUSED),
 ]  # fmt: skip
 
 
@@ -244,6 +268,10 @@ async def world(storage: Storage, case: str) -> World:
     else:
         await drive(assistant, sergeant, script.whole("en"))
     referral_id = await latest_referral(storage)
+    if case in (NUDGED_OWN, NUDGED_MAIR):
+        assert isinstance(storage.clock, FixedClock)
+        storage.clock.advance(days=2, minutes=1)  # Wednesday: both nudges are due
+        assert len((await assistant.nudges_due()).notices) == 3  # two workers, one manager
     if case == ACCEPTED:
         accept = await issue(storage, actors["worker-cardiff"], "referral.accept",
                              {"referral_id": referral_id})  # fmt: skip
@@ -277,12 +305,22 @@ async def presser(storage: Storage, here: World, who: str) -> Actor:
     return await enrol(here.assistant, telegram_id, moved)
 
 
-def payload_for(action: str, referral_id: int | None) -> dict[str, Any]:
+async def payload_for(
+    storage: Storage, action: str, here: World, case: str, actor: Actor
+) -> dict[str, Any]:
     if action == "language.set":
         return {"language": "cy"}
     if action.startswith(("referral.", "case.")):
-        return {"referral_id": referral_id}
-    if action == "cases.page":
+        return {"referral_id": here.referral_id}
+    if action == "nudge.snooze":
+        whose = actor if case == NUDGED_OWN else here.actors["worker-cardiff"]
+        async with storage.unit_of_work() as uow:
+            claim = await uow.session.scalar(
+                select(NudgeSent.id).where(NudgeSent.recipient_user_id == whose.user_id)
+            )
+        assert claim is not None, "a nudge was claimed for them"
+        return {"nudge": claim}
+    if action in ("cases.page", "nudges.page"):
         return {"page": 0}
     return {}
 
@@ -297,7 +335,9 @@ async def test_a_button_is_allowed_only_in_role_and_scope_when_it_is_pressed(
 ) -> None:
     here = await world(storage, case)
     actor = await presser(storage, here, who)
-    token = await issue(storage, actor, action, payload_for(action, here.referral_id))
+    token = await issue(
+        storage, actor, action, await payload_for(storage, action, here, case, actor)
+    )
     said = texts(await here.assistant.press(actor, token))
     if expected == ALLOWED:
         assert said and STALE not in said

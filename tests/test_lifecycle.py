@@ -214,6 +214,7 @@ def test_each_transition_reports_the_facts_it_changed_for_storage_to_write() -> 
     assert submitted.changes == {
         "received_at": late_on_31_january,
         "referred_la_code": "cardiff",  # kept through a transfer: the return counts it there
+        "offered_at": late_on_31_january,  # offered to the LA's workers at once
         "first_session_due": date(2027, 2, 21),
         "support_due": date(2027, 4, 30),  # 31 January + 3 months, clamped to April's end
     }
@@ -227,7 +228,8 @@ def test_each_transition_reports_the_facts_it_changed_for_storage_to_write() -> 
                                 "support_due": date(2027, 5, 31),
                                 "extension_reason": "engaging well"}  # fmt: skip
     moved = fire(case, "transfer", actor="user:5", at=later, la_code="newport", reason="moved")
-    assert moved.changes == {"la_code": "newport", "allocated_worker_id": None}
+    assert moved.changes == {"la_code": "newport", "allocated_worker_id": None,
+                             "offered_at": later}  # fmt: skip
     assert (case.la_code, case.referred_la_code) == ("newport", "cardiff")
     refused = fire(case, "record_not_taken_up", actor="user:6", at=later, refused=True)
     assert refused.changes == {"outcome": "not_taken_up", "outcome_recorded_at": later}

@@ -71,8 +71,9 @@ def test_due_dates_are_calendar_dates_counted_from_the_local_day_received(
     case = referred(received_at)
     on_receipt = obligations(case, received_at, LONDON)
     assert on_receipt == [
-        Obligation("first_session_date", LA_WORKERS, first_session_due, overdue=False),
-        Obligation("support_delivered", LA_WORKERS, support_due, overdue=False),
+        Obligation("accepted", LA_WORKERS, None, overdue=False, since=received_at),
+        Obligation("first_session_date", LA_WORKERS, first_session_due, False, received_at),
+        Obligation("support_delivered", LA_WORKERS, support_due, False, received_at),
     ]
 
 
@@ -101,7 +102,7 @@ def test_bank_holidays_in_wales_do_not_move_a_due_date() -> None:
     case = referred(utc(2026, 12, 5, 10, 0))
     boxing_day_evening = utc(2026, 12, 26, 23, 59)
     assert due(case, "first_session_date", boxing_day_evening) == Obligation(
-        "first_session_date", LA_WORKERS, date(2026, 12, 26), overdue=False
+        "first_session_date", LA_WORKERS, date(2026, 12, 26), False, utc(2026, 12, 5, 10, 0)
     )
     assert due(case, "first_session_date", utc(2026, 12, 27, 0, 0)).overdue
 
@@ -131,7 +132,7 @@ def test_an_allocated_worker_owes_the_dates_and_a_first_session_date_ends_that_o
     fire(case, "set_first_session", actor="user:5", at=received,
          first_session_date=date(2026, 12, 2))  # fmt: skip
     assert obligations(case, received, LONDON) == [
-        Obligation("support_delivered", worker, date(2027, 2, 23), overdue=False)
+        Obligation("support_delivered", worker, date(2027, 2, 23), False, received)
     ]
 
 
@@ -143,7 +144,7 @@ def test_an_agreed_extension_moves_when_support_is_due() -> None:
     fire(case, "extend", actor="user:1", at=march, until=date(2027, 3, 31),
          reason="engaging well, two more sessions")  # fmt: skip
     assert due(case, "support_delivered", march) == Obligation(
-        "support_delivered", LA_WORKERS, date(2027, 3, 31), overdue=False
+        "support_delivered", LA_WORKERS, date(2027, 3, 31), False, received
     )
 
 
@@ -151,10 +152,13 @@ def test_a_transfer_leaves_the_new_las_workers_owing_and_the_same_deadlines() ->
     received = utc(2026, 11, 23, 10, 0)
     case = referred(received)
     fire(case, "accept", actor="user:5", at=received, worker_id=5)
-    fire(case, "transfer", actor="user:5", at=received, la_code="newport", reason="moved house")
-    assert [(o.owed_by, o.due) for o in obligations(case, received, LONDON)] == [
-        (Owner("worker", la_code="newport"), date(2026, 12, 14)),
-        (Owner("worker", la_code="newport"), date(2027, 2, 23)),
+    moved = utc(2026, 11, 30, 15, 0)
+    fire(case, "transfer", actor="user:5", at=moved, la_code="newport", reason="moved house")
+    newport = Owner("worker", la_code="newport")
+    assert [(o.what, o.owed_by, o.due, o.since) for o in obligations(case, moved, LONDON)] == [
+        ("accepted", newport, None, moved),  # offered to Newport now: counted from the move
+        ("first_session_date", newport, date(2026, 12, 14), received),
+        ("support_delivered", newport, date(2027, 2, 23), received),
     ]
 
 
@@ -165,14 +169,16 @@ def test_after_an_outcome_the_police_are_owed_the_notice_then_their_acknowledgem
     recorded = utc(2026, 12, 20, 15, 0)
     fire(case, "record_not_taken_up", actor="user:5", at=recorded, refused=True)
     assert obligations(case, recorded, LONDON) == [
-        Obligation("police_notified", Owner("worker", user_id=5), date(2026, 12, 20), False)
-    ]
+        Obligation("police_notified", Owner("worker", user_id=5), date(2026, 12, 20), False,
+                   recorded)
+    ]  # fmt: skip
     assert obligations(case, utc(2026, 12, 21, 9, 0), LONDON)[0].overdue
     case.police_notified_at = utc(2026, 12, 20, 15, 1)
     much_later = utc(2027, 6, 1, 9, 0)
     assert obligations(case, much_later, LONDON) == [
-        Obligation("police_acknowledgement", Owner("referring_officer", user_id=7), None, False)
-    ]
+        Obligation("police_acknowledgement", Owner("referring_officer", user_id=7), None, False,
+                   case.police_notified_at)
+    ]  # fmt: skip
     case.police_acknowledged_at = utc(2026, 12, 21, 9, 0)
     assert obligations(case, much_later, LONDON) == []
 

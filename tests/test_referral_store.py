@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -217,13 +217,15 @@ async def test_what_is_owed_is_read_from_the_stored_case(
         await uow.referrals.transition(
             referral, "extend", actor=OFFICER, until=date(2027, 3, 31), reason="engaging well"
         )
+    received = clock.now()
     clock.advance(timedelta(days=22))  # 15 December: the first-session date is overdue
     async with storage.unit_of_work() as uow:
         case = await uow.referrals.case_of(await uow.referrals.get(ref))
     cardiff = Owner("worker", la_code="cardiff")
     assert obligations(case, clock.now(), LONDON) == [
-        Obligation("first_session_date", cardiff, date(2026, 12, 14), overdue=True),
-        Obligation("support_delivered", cardiff, date(2027, 3, 31), overdue=False),
+        Obligation("accepted", cardiff, None, overdue=False, since=received),
+        Obligation("first_session_date", cardiff, date(2026, 12, 14), True, received),
+        Obligation("support_delivered", cardiff, date(2027, 3, 31), False, received),
     ]
 
 
@@ -330,23 +332,27 @@ async def test_screening_answers_are_stored_and_can_be_changed(storage: Storage)
         }
 
 
-async def test_a_nudge_is_recorded_once_per_referral_rule_due_date_and_recipient(
+async def test_a_nudge_is_claimed_once_per_referral_rule_due_moment_and_recipient(
     storage: Storage, clock: FixedClock
 ) -> None:
     ref = await screened(storage)
     officer = await new_officer(storage)
+    due_at = datetime(2026, 12, 14, 0, 0, tzinfo=UTC)
     async with storage.unit_of_work() as uow:
         referral = await uow.referrals.get(ref)
-        key = {
-            "referral_id": referral.id,
-            "rule": "first_session_due",
-            "due_on": date(2026, 12, 14),
-            "recipient_user_id": officer,
-        }
-        uow.session.add(NudgeSent(**key, sent_at=clock.now()))
-    with pytest.raises(IntegrityError):
+        first = await uow.nudges.claim(referral.id, "first_session_reminder", due_at, officer,
+                                       clock.now())  # fmt: skip
+        again = await uow.nudges.claim(referral.id, "first_session_reminder", due_at, officer,
+                                       clock.now())  # fmt: skip
+        week = due_at + timedelta(days=7)
+        later = await uow.nudges.claim(referral.id, "first_session_reminder", week, officer,
+                                       clock.now())  # fmt: skip
+        key = {"referral_id": referral.id, "rule": "first_session_reminder", "due_at": due_at,
+               "recipient_user_id": officer}  # fmt: skip
+    assert first is not None and again is None and later not in (None, first)
+    with pytest.raises(IntegrityError):  # the database itself holds the key
         async with storage.unit_of_work() as uow:
-            uow.session.add(NudgeSent(**key, sent_at=clock.now()))
+            uow.session.add(NudgeSent(**key, claimed_at=clock.now()))
             await uow.session.flush()
 
 

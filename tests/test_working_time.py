@@ -142,3 +142,26 @@ def test_the_next_working_moment_is_the_first_one_at_or_after_t(t: datetime) -> 
     while day < then.date():
         assert not CAL.is_working_day(day)
         day += timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "expected"),
+    [
+        (local(2026, 11, 27, 16, 30), 1, local(2026, 11, 30, 16, 30)),  # Friday -> Monday
+        (local(2026, 11, 28, 12, 0), 1, local(2026, 12, 1, 9, 0)),  # Saturday: from Monday 9
+        (local(2026, 11, 24, 8, 0), 0, local(2026, 11, 24, 9, 0)),  # none: the next moment
+        (local(2027, 3, 25, 10, 0), 1, local(2027, 3, 30, 10, 0)),  # Easter, clocks forward
+    ],
+)
+def test_working_days_after_a_moment_keep_the_wall_clock_time(
+    start: datetime, n: int, expected: datetime
+) -> None:
+    assert CAL.working_days_after(start, n) == expected
+
+
+def test_the_next_working_morning_is_tomorrow_at_nine_or_after_the_weekend() -> None:
+    assert CAL.next_working_morning(local(2026, 11, 24, 16, 0)) == local(2026, 11, 25, 9, 0)
+    assert CAL.next_working_morning(local(2026, 11, 24, 7, 0)) == local(2026, 11, 25, 9, 0)
+    assert CAL.next_working_morning(local(2026, 11, 27, 10, 0)) == local(2026, 11, 30, 9, 0)
+    assert CAL.next_working_morning(local(2026, 11, 28, 10, 0)) == local(2026, 11, 30, 9, 0)
+    assert CAL.next_working_morning(local(2026, 12, 24, 10, 0)) == local(2026, 12, 29, 9, 0)

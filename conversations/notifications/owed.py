@@ -3,7 +3,7 @@ says; each notice is a row in `notifications` until it is delivered."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from conversations.reply import Notice, Reply
@@ -12,6 +12,7 @@ from storage.uow import UnitOfWork
 
 Render = Callable[[UnitOfWork, Referral, User], Awaitable[Reply | None]]
 MayReceive = Callable[[UnitOfWork, Referral, User], Awaitable[bool]]
+KindNamed = Callable[[str], "NoticeKind | None"]  # a kind by its stored name
 
 
 @dataclass(frozen=True)
@@ -42,11 +43,19 @@ async def owe(
     return notices
 
 
-async def inbox(uow: UnitOfWork, user: User, kinds: Mapping[str, NoticeKind]) -> list[Notice]:
+async def owe_one(
+    uow: UnitOfWork, referral: Referral, kind: NoticeKind, user: User
+) -> tuple[int, Notice | None]:
+    """`owe` for one person, with the id of the row it recorded (a nudge's claim links it)."""
+    (nid,) = await uow.notifications.record(referral.id, kind.name, [user.id], uow.clock.now())
+    return nid, await notice_for(uow, kind, referral, user, nid)
+
+
+async def inbox(uow: UnitOfWork, user: User, kinds: KindNamed) -> list[Notice]:
     """What is owed to `user` and still news, for a channel that asks (the console)."""
     notices = []
     for row in await uow.notifications.owed_to(user.id):
-        kind = kinds.get(row.kind)
+        kind = kinds(row.kind)
         referral = await uow.referrals.get_by_id(row.referral_id)
         notice = None if kind is None else await notice_for(uow, kind, referral, user, row.id)
         if notice is not None:

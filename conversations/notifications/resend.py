@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
+from conversations.notifications import nudges
 from conversations.notifications.offers import TO_ADMINS, TO_MANAGERS, TO_WORKERS
 from conversations.notifications.owed import NoticeKind, notice_for
 from conversations.notifications.yot import TO_ADMINS as YOT_TO_ADMINS
@@ -24,6 +25,11 @@ KINDS: Mapping[str, NoticeKind] = {
 }
 
 
+def kind_named(name: str) -> NoticeKind | None:
+    """A stored notification's kind: one above, or a deadline nudge (named for its rule)."""
+    return KINDS.get(name) or nudges.kind_named(name)
+
+
 async def owed_again(uow: UnitOfWork) -> list[Notice]:
     """The notices to send again now, each counted as a try; ones no longer news, or whose
     recipient may no longer have them, are settled."""
@@ -34,7 +40,7 @@ async def owed_again(uow: UnitOfWork) -> list[Notice]:
     notices: list[Notice] = []
     settled: list[int] = []
     for row in owed:
-        kind = KINDS.get(row.kind)
+        kind = kind_named(row.kind)
         user = await uow.people.get(row.recipient_user_id)
         if user is not None and user.active and user.telegram_id is None:
             continue  # a console user: their console shows it when they are there

@@ -1,0 +1,203 @@
+"""Deadline nudges in the database (issue 12): the rules in force, the cases with a nudge due
+(one indexed query on `referrals.next_nudge_at`), and the ledger that claims each nudge once.
+
+Two sweepers at once (two instances on PostgreSQL) never take the same case or the same
+snoozed nudge: the due rows are locked as they are read, skipping rows another holds
+(`FOR UPDATE SKIP LOCKED`; SQLite has one writer at a time). The ledger's unique key (case,
+rule, due moment, recipient) is the second guard: a nudge claimed twice is claimed once.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from state_machine.nudge_rules import NudgeRules, NudgeRulesError, parse_rules
+from state_machine.working_time import WorkingCalendar
+from storage.dialect import execute, insert_for
+from storage.models import NudgeSent, Referral
+
+_LEDGER = NudgeSent.metadata.tables["nudge_ledger"]
+_KEY = ["referral_id", "rule", "due_at", "recipient_user_id"]
+_CLAIM_COLUMNS = (
+    _LEDGER.c.id, _LEDGER.c.referral_id, _LEDGER.c.rule, _LEDGER.c.due_at,
+    _LEDGER.c.recipient_user_id, _LEDGER.c.notification_id, _LEDGER.c.undeliverable,
+    _LEDGER.c.instead_of, _LEDGER.c.snoozed_until,
+)  # fmt: skip
+SHIPPED_RULES = "nudge_rules.toml"  # in the state_machine package
+
+
+def read_rules(path: str | Path | None = None) -> NudgeRules:
+    """The rules in force: the file at `path` (OOCPS_NUDGE_RULES) instead of the shipped one.
+    Raises NudgeRulesError, one line naming the file and the entry at fault."""
+    if path is None:
+        return _shipped()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise NudgeRulesError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return _parsed(text, str(path))
+
+
+@cache
+def _shipped() -> NudgeRules:
+    text = resources.files("state_machine").joinpath(SHIPPED_RULES).read_text(encoding="utf-8")
+    return _parsed(text, SHIPPED_RULES)
+
+
+def _parsed(text: str, source: str) -> NudgeRules:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise NudgeRulesError(f"{source} is not valid TOML ({exc})") from exc
+    try:
+        return parse_rules(data)
+    except NudgeRulesError as exc:
+        raise NudgeRulesError(f"{source}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Nudging:
+    """What planning nudges needs besides a case and the time: the rules and the calendar."""
+
+    rules: NudgeRules
+    calendar: WorkingCalendar
+
+
+class Claim(NamedTuple):
+    """One row of the ledger: a nudge claimed for one person."""
+
+    id: int
+    referral_id: int
+    rule: str
+    due_at: datetime
+    recipient_user_id: int
+    notification_id: int | None
+    undeliverable: str | None
+    instead_of: int | None
+    snoozed_until: datetime | None
+
+
+@cache
+def _claim(insert: Any) -> Any:
+    """Insert a claim unless its key is taken, giving its id (built once per database kind)."""
+    names = (*_KEY, "claimed_at", "undeliverable", "instead_of")
+    return (
+        insert(_LEDGER)
+        .values({name: bindparam(name) for name in names})
+        .on_conflict_do_nothing(index_elements=_KEY)
+        .returning(_LEDGER.c.id)
+    )
+
+
+class NudgeLedger:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def due_referrals(self, now: datetime, limit: int) -> list[Referral]:
+        """Cases with a nudge due by `now`, soonest first, locked for this unit of work
+        (another sweeper skips them)."""
+        rows = await self._session.scalars(
+            select(Referral)
+            .where(Referral.next_nudge_at <= now)
+            .order_by(Referral.next_nudge_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return list(rows)
+
+    async def planned(self, la_codes: Sequence[str] | None, limit: int) -> list[Referral]:
+        """Cases with a nudge still to come, in these LAs (None: every LA), soonest first."""
+        statement = select(Referral).where(Referral.next_nudge_at.is_not(None))
+        if la_codes is not None:
+            statement = statement.where(Referral.la_code.in_(la_codes))
+        return list(await self._session.scalars(statement.order_by(Referral.next_nudge_at)
+                                                .limit(limit)))  # fmt: skip
+
+    async def claim(
+        self,
+        referral_id: int,
+        rule: str,
+        due_at: datetime,
+        recipient_user_id: int,
+        at: datetime,
+        *,
+        instead_of: int | None = None,
+        undeliverable: str | None = None,
+    ) -> int | None:
+        """The new claim's id, or None when this nudge was claimed for them before."""
+        params = {
+            "referral_id": referral_id, "rule": rule, "due_at": due_at,
+            "recipient_user_id": recipient_user_id, "claimed_at": at,
+            "undeliverable": undeliverable, "instead_of": instead_of,
+        }  # fmt: skip
+        found = await execute(self._session, _claim(insert_for(self._session)), params)
+        claimed = found.scalar()
+        return None if claimed is None else int(claimed)
+
+    async def sent_as(self, claim_id: int, notification_id: int) -> None:
+        await self._set(claim_id, notification_id=notification_id)
+
+    async def undeliverable(self, claim_id: int, why: str) -> None:
+        await self._set(claim_id, undeliverable=why, snoozed_until=None)
+
+    async def snooze(self, claim_id: int, until: datetime | None) -> None:
+        await self._set(claim_id, snoozed_until=until)
+
+    async def _set(self, claim_id: int, **values: Any) -> None:
+        await self._session.execute(
+            update(_LEDGER).where(_LEDGER.c.id == claim_id).values(**values)
+        )
+
+    async def get(self, claim_id: int) -> Claim | None:
+        row = (await self._session.execute(
+            select(*_CLAIM_COLUMNS).where(_LEDGER.c.id == claim_id)
+        )).first()  # fmt: skip
+        return None if row is None else Claim(*row)
+
+    async def by_notifications(self, ids: Sequence[int]) -> list[Claim]:
+        if not ids:
+            return []
+        rows = await self._session.execute(
+            select(*_CLAIM_COLUMNS).where(_LEDGER.c.notification_id.in_(ids)).order_by(_LEDGER.c.id)
+        )
+        return [Claim(*row) for row in rows]
+
+    async def latest(self, referral_id: int, rule: str, user_id: int) -> Claim | None:
+        """The last nudge of this rule claimed for this person on this case."""
+        row = (await self._session.execute(
+            select(*_CLAIM_COLUMNS)
+            .where(_LEDGER.c.referral_id == referral_id, _LEDGER.c.rule == rule,
+                   _LEDGER.c.recipient_user_id == user_id)
+            .order_by(_LEDGER.c.due_at.desc(), _LEDGER.c.id.desc())
+            .limit(1)
+        )).first()  # fmt: skip
+        return None if row is None else Claim(*row)
+
+    async def snoozed_due(self, now: datetime, limit: int) -> list[Claim]:
+        """Nudges someone asked to be reminded of, due again by `now`; locked as above."""
+        rows = await self._session.execute(
+            select(*_CLAIM_COLUMNS)
+            .where(_LEDGER.c.snoozed_until <= now)
+            .order_by(_LEDGER.c.snoozed_until)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [Claim(*row) for row in rows]
+
+    async def snoozed_for(self, user_id: int) -> list[Claim]:
+        rows = await self._session.execute(
+            select(*_CLAIM_COLUMNS)
+            .where(_LEDGER.c.recipient_user_id == user_id, _LEDGER.c.snoozed_until.is_not(None))
+            .order_by(_LEDGER.c.snoozed_until)
+        )
+        return [Claim(*row) for row in rows]
