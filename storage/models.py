@@ -4,6 +4,7 @@ from storage.base import Base
 from storage.models_cases import (
     ContactAttempt,
     DistanceMeasure,
+    ParentFeedback,
     ParentingSession,
     PersonalDetails,
     Referral,
@@ -39,6 +40,7 @@ __all__ = [
     "LocalAuthority",
     "Notification",
     "NudgeSent",
+    "ParentFeedback",
     "ParentingSession",
     "PersonalDetails",
     "PoliceForce",

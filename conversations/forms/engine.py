@@ -228,8 +228,8 @@ async def _read(turn: Turn, question: Question, text: str, answers: Answers) -> 
         pressed = await _typed_button(turn, question, text, answers)
         if question.kind == "choice":
             return pressed if pressed is not None else Problem(turn.form.use_buttons, {})
-        if pressed is not None and question.kind != "date":
-            return pressed  # "None known" is the answer itself
+        if pressed is not None and (question.kind != "date" or pressed == question.shortcut):
+            return pressed  # "None known" (a date's "No date yet" too) is the answer itself
         if pressed is not None:
             text = pressed  # "today" and "yesterday" are dates the parser reads
     today = turn.today()
