@@ -7,14 +7,19 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.console import console_actor, run_console
+from conversations.assistant import Assistant
 from conversations.cases.session import parse_minutes
+from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from conversations.parsing import Problem
 from state_machine.clock import FixedClock
 from storage.models import ParentFeedback, ParentingSession
 from storage.uow import Storage
-from tests.assistant_script import Phone
+from tests import screening_script as script
+from tests.assistant_script import Phone, drive, enrol
 from tests.test_cases import accept, open_case, people, refer
+from tests.test_console_and_admin_cli import Terminal
 
 REASON = "Asked questions and joined in; her son Dafydd was mentioned"
 WELL = "Calm, warm with Dafydd at bedtime"
@@ -208,3 +213,24 @@ def test_durations_are_read_in_minutes_or_hours() -> None:
                                        "90 munud")] == [50, 45, 60, 90, 90, 90]  # fmt: skip
     for bad in ("2", "9 hours", "about an hour", ""):
         assert isinstance(parse_minutes(bad), Problem), bad
+
+
+async def test_a_console_worker_logs_a_missed_session_by_numbers_in_welsh(
+    storage: Storage, clock: FixedClock
+) -> None:
+    assistant = Assistant(storage, "oocps_bot")
+    nia = await console_actor(storage, InviteSpec("worker", "Nia", la_codes=("cardiff",)), "cy")
+    sergeant = await enrol(assistant, 1, InviteSpec("police", "Sgt", "gwent"))
+    await drive(assistant, sergeant, script.whole("en"))
+    # Accept; Open the case; Set the first-session date: Today; Log a session: Today, They
+    # did not attend, No date yet; Save.
+    term = Terminal("1", "2", "2", "1", "1", "1", "2", "1", "3", "/quit")
+    await run_console(assistant, nia, term.ask, term.say)
+    case = next(line.split(" · ")[0] for line in term.shown if " · Caerdydd" in line)
+    assert f"  [1] {t('cy', 'case.log_session')}" in term.shown
+    assert (
+        "  [2] " + t("cy", "session.change", section=t("cy", "session.section.next")) in term.shown
+    )
+    assert t("cy", "session.saved", case=case, day="23/11/2026") in term.shown
+    missed = t("cy", "session.a.status.missed")
+    assert t("cy", "case.session_last", day="23/11/2026", status=missed) in term.text

@@ -394,9 +394,13 @@ async def review(turn: Turn, answers: Answers) -> Reply:
     notes = await hooks.review_notes(turn, given)
     for note in notes:
         lines += ["", note]
+    # A section none of whose questions applied (a session's topics when it did not take
+    # place) has nothing to change: no button.
+    shown = {q.section for q in form.questions if q.applies(answers) and q.key in given}
     changes = [
         button(turn.uow, turn.actor, _section_label(turn, s), _action(turn, CHANGE), section=s)
         for s in form.editable_sections
+        if s in shown
     ]
     submit = button(turn.uow, turn.actor, t(lang, f"{form.prefix}.submit"), f"{form.kind}.submit")
     return Reply("\n".join(lines), buttons=(*rows(changes), (submit,)))
