@@ -110,7 +110,14 @@ async def test_an_attended_session_is_logged_with_its_topics_and_the_next_one_is
     assert t("en", "case.session_next", day="01/12/2026") in card
     assert t("en", "case.topics_covered", count=2, total=7) in card
     assert WELL not in card and STEPS not in card
+    (details,) = await mair.press(t("en", "notify.show_details"))  # the words, on request
+    assert details.endswith(f"{t('en', 'notify.details_sessions')}\n"
+                            f"• 24/11/2026: Doing well: {WELL}; Next steps: {STEPS}")  # fmt: skip
     async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get(reference)
+        reads = [e.actor for e in await uow.audit.trail(referral.id)
+                 if e.action == "session_notes.read"]  # fmt: skip
+        assert reads == [mair.actor.audit_name]
         rows = list(await uow.session.scalars(select(ParentingSession)
                                               .order_by(ParentingSession.held_on)))  # fmt: skip
     assert [(r.status, r.held_on.isoformat()) for r in rows] == [
@@ -134,6 +141,7 @@ async def test_a_missed_session_asks_only_the_day_and_what_happened_and_replaces
     clock.advance(days=9)  # Thursday 3 December: they did not come
     (review,) = await log(mair, "Today", "They did not attend", "No date yet")
     assert "• Took place: They did not attend" in review and "Delivery" not in review
+    assert "<The topics>" not in review and "Change: The topics" not in on_screen(mair)
     assert "• Next session: No date yet" in review
     _saved, card = await mair.press("Save")
     assert t("en", "case.sessions_held", attended=1, count=2) in card
@@ -234,3 +242,21 @@ async def test_a_console_worker_logs_a_missed_session_by_numbers_in_welsh(
     assert t("cy", "session.saved", case=case, day="23/11/2026") in term.shown
     missed = t("cy", "session.a.status.missed")
     assert t("cy", "case.session_last", day="23/11/2026", status=missed) in term.text
+
+
+async def test_a_worker_moved_to_another_la_cannot_carry_on_a_session_log(
+    storage: Storage, clock: FixedClock
+) -> None:
+    mair, _reference = await engaged(storage)
+    clock.advance(days=1)
+    await log(mair, "Today", "Yes, they attended")
+    async with storage.unit_of_work() as uow:
+        user = await uow.people.get(mair.actor.user_id)
+        assert user is not None
+        await uow.people.revoke(user, actor="test")
+    moved = await enrol(mair.assistant, 2, InviteSpec("worker", "Mair", la_codes=("newport",)))
+    said = await mair.assistant.text(moved, "45")
+    assert said is not None and [r.text for r in said.replies] == [t("en", "text.not_expected")]
+    async with storage.unit_of_work() as uow:
+        assert await uow.dialogues.current(moved.user_id) is None
+        assert list(await uow.session.scalars(select(ParentingSession))) == []

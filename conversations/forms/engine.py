@@ -385,7 +385,10 @@ async def review(turn: Turn, answers: Answers) -> Reply:
     form, hooks, lang = turn.form, turn.form.hooks, turn.lang
     given = await (await turn.store()).given()
     lines = [await hooks.review_title(turn)]
-    for section in form.sections:
+    # A section none of whose questions applied (a session's topics when it did not take
+    # place) is not shown, and has nothing to change.
+    answered = {q.section for q in form.questions if q.applies(answers) and q.key in given}
+    for section in (s for s in form.sections if s in answered):
         lines += ["", f"<{t(lang, f'{form.prefix}.section.{section}')}>"]
         for q in form.questions:
             if q.section == section and q.applies(answers) and q.key in given:
@@ -394,13 +397,10 @@ async def review(turn: Turn, answers: Answers) -> Reply:
     notes = await hooks.review_notes(turn, given)
     for note in notes:
         lines += ["", note]
-    # A section none of whose questions applied (a session's topics when it did not take
-    # place) has nothing to change: no button.
-    shown = {q.section for q in form.questions if q.applies(answers) and q.key in given}
     changes = [
         button(turn.uow, turn.actor, _section_label(turn, s), _action(turn, CHANGE), section=s)
         for s in form.editable_sections
-        if s in shown
+        if s in answered
     ]
     submit = button(turn.uow, turn.actor, t(lang, f"{form.prefix}.submit"), f"{form.kind}.submit")
     return Reply("\n".join(lines), buttons=(*rows(changes), (submit,)))
