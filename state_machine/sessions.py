@@ -41,7 +41,3 @@ def welsh_medium(language: str | None) -> bool:
     """A session through the medium of Welsh (§8 ii's monitoring counts)."""
     return language == WELSH
 
-
-def topics_not_covered(covered_so_far: set[str]) -> tuple[str, ...]:
-    """The §7 topics no session has covered yet, in the guidance's order."""
-    return tuple(topic for topic in SESSION_TOPICS if topic not in covered_so_far)
