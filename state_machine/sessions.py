@@ -40,4 +40,3 @@ HELPFUL_SCORES: tuple[int, ...] = (1, 2, 3, 4, 5)  # the parent's feedback (§6)
 def welsh_medium(language: str | None) -> bool:
     """A session through the medium of Welsh (§8 ii's monitoring counts)."""
     return language == WELSH
-
