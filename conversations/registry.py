@@ -16,13 +16,24 @@ from typing import Any
 
 from conversations import account, invite_dialogue
 from conversations.access import ROLES, Actor, Role
-from conversations.cases import card, contact, first_session, listing, scope
+from conversations.cases import (
+    card,
+    contact,
+    feedback,
+    first_session,
+    listing,
+    next_session,
+    scope,
+    session,
+)
+from conversations.cases.case_form import CaseForm
 from conversations.i18n import t
 from conversations.monitoring import service as monitoring
 from conversations.nudges import coming, snooze
 from conversations.reply import Outcome, Reply
 from conversations.screening import handover, submit
 from conversations.screening import service as screening
+from state_machine.lifecycle import ReferralState
 from storage.dialogues import DialogueState
 from storage.uow import UnitOfWork
 
@@ -184,11 +195,16 @@ async def _case_open(request: Request, payload: Mapping[str, Any]) -> Outcome:
 CaseDialogue = Callable[[UnitOfWork, Actor, Any], Awaitable[Outcome]]
 
 
-async def _on_case(request: Request, payload: Mapping[str, Any], begin: CaseDialogue) -> Outcome:
+async def _on_case(
+    request: Request,
+    payload: Mapping[str, Any],
+    begin: CaseDialogue,
+    states: tuple[ReferralState, ...] = scope.WORKED_ON,
+) -> Outcome:
     """A dialogue about one case, opened from its card: only by the worker who may record on
     it now. One conversation at a time: one under way is discarded as its kind says."""
     uow, actor = request.uow, request.actor
-    referral = await scope.worked_on(uow, actor, int(payload["referral_id"]))
+    referral = await scope.worked_on(uow, actor, int(payload["referral_id"]), states)
     if referral is None:
         return stale(request)
     current = await uow.dialogues.current(actor.user_id)
@@ -214,6 +230,15 @@ async def _nudges_page(request: Request, payload: Mapping[str, Any]) -> Outcome:
     return _one(await coming.show(request.uow, request.actor, page, edit=True))
 
 
+def _opens(entry: CaseForm) -> ActionRun:
+    """A card's button that opens a case form, in the case states the form allows."""
+
+    async def run(request: Request, payload: Mapping[str, Any]) -> Outcome:
+        return await _on_case(request, payload, entry.begin, entry.states)
+
+    return run
+
+
 EVERYONE = ROLES
 CASE_READERS: tuple[Role, ...] = ("worker", "manager")
 NUDGED: tuple[Role, ...] = ("worker", "manager")  # the roles deadline nudges go to so far
@@ -230,6 +255,9 @@ ACTIONS: Mapping[str, Action] = {
     "case.first_session": Action(("worker",), _case_first_session),
     "nudge.snooze": Action(NUDGED, _snooze),
     "nudges.page": Action(NUDGED, _nudges_page),
+    "case.session": Action(("worker",), _opens(session.ENTRY)),
+    "case.next_session": Action(("worker",), _opens(next_session.ENTRY)),
+    "case.feedback": Action(("worker",), _opens(feedback.ENTRY)),
 }
 
 
@@ -277,6 +305,20 @@ async def _first_session_text(request: Request, dialogue: DialogueState, text: s
     return await first_session.on_text(request.uow, request.actor, dialogue, text)
 
 
+def _case_form(entry: CaseForm) -> DialogueKind:
+    """A form about one case, opened from its card by the worker it is allocated to."""
+
+    async def on_button(
+        request: Request, dialogue: DialogueState, action: str, payload: dict[str, Any]
+    ) -> Outcome:
+        return await entry.on_button(request.uow, request.actor, dialogue, action, payload)
+
+    async def on_text(request: Request, dialogue: DialogueState, text: str) -> Outcome:
+        return await entry.on_text(request.uow, request.actor, dialogue, text)
+
+    return DialogueKind(entry.kind, "cases", on_button, on_text, _end_only, roles=("worker",))
+
+
 DIALOGUES: Mapping[str, DialogueKind] = {
     d.kind: d
     for d in (
@@ -288,6 +330,7 @@ DIALOGUES: Mapping[str, DialogueKind] = {
                      roles=("worker",)),
         DialogueKind(first_session.KIND, "cases", _first_session_button, _first_session_text,
                      _end_only, roles=("worker",)),
+        *(_case_form(entry) for entry in (session.ENTRY, next_session.ENTRY, feedback.ENTRY)),
     )
 }  # fmt: skip
 

@@ -4,6 +4,7 @@ from storage.base import Base
 from storage.models_cases import (
     ContactAttempt,
     DistanceMeasure,
+    ParentFeedback,
     ParentingSession,
     PersonalDetails,
     Referral,
@@ -41,6 +42,7 @@ __all__ = [
     "MonitoringEntry",
     "Notification",
     "NudgeSent",
+    "ParentFeedback",
     "ParentingSession",
     "PersonalDetails",
     "PoliceForce",

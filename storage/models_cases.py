@@ -16,6 +16,13 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from state_machine.contact import CONTACT_METHODS, CONTACT_RESULTS
 from state_machine.lifecycle import ReferralState
+from state_machine.sessions import (
+    CANCELLED_BY,
+    DELIVERIES,
+    ENGAGEMENTS,
+    SESSION_LANGUAGES,
+    SESSION_STATUSES,
+)
 from storage.base import Base
 from storage.errors import StateWriteRefused
 
@@ -25,6 +32,17 @@ _INITIAL = ReferralState.SCREENING.value
 _STATES = ", ".join(f"'{s.value}'" for s in ReferralState)
 _METHODS = ", ".join(f"'{m}'" for m in CONTACT_METHODS)
 _RESULTS = ", ".join(f"'{r}'" for r in CONTACT_RESULTS)
+
+
+def _listed(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+_STATUSES = _listed(SESSION_STATUSES)
+_ENGAGEMENTS = _listed(ENGAGEMENTS)
+_DELIVERIES = _listed(DELIVERIES)
+_SESSION_LANGUAGES = _listed(SESSION_LANGUAGES)
+_CANCELLED_BY = _listed(CANCELLED_BY)
 
 
 class Referral(Base):
@@ -129,9 +147,17 @@ class ContactAttempt(Base):
 
 
 class ParentingSession(Base):
+    """One 1:1 session (guidance §7): logged as attended, missed (the parent did not attend)
+    or cancelled, or `planned` (the next session date, replaced when it is logged). The
+    worker's words about the parent are encrypted and purged with the personal details."""
+
     __tablename__ = "parenting_sessions"
     __table_args__ = (
-        CheckConstraint("status IN ('planned', 'attended', 'missed', 'cancelled')", name="status"),
+        CheckConstraint(f"status IN ({_STATUSES})", name="status"),
+        CheckConstraint(f"engagement IN ({_ENGAGEMENTS})", name="engagement"),
+        CheckConstraint(f"delivery IN ({_DELIVERIES})", name="delivery"),
+        CheckConstraint(f"language IN ({_SESSION_LANGUAGES})", name="language"),
+        CheckConstraint(f"cancelled_by IN ({_CANCELLED_BY})", name="cancelled_by"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,11 +165,39 @@ class ParentingSession(Base):
         ForeignKey("referrals.id", ondelete="CASCADE"), index=True
     )
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    held_on: Mapped[date] = mapped_column(index=True)  # the return's Welsh sessions
-    status: Mapped[str] = mapped_column(String(16))
-    welsh_medium: Mapped[bool] = mapped_column(default=False)
-    engagement: Mapped[str | None] = mapped_column(String(16))  # good | partial | poor
-    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A local calendar day (planned: the day it is booked for); indexed for the return.
+    held_on: Mapped[date] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(16))  # state_machine.sessions.SESSION_STATUSES
+    cancelled_by: Mapped[str | None] = mapped_column(String(16))  # parent | service
+    minutes: Mapped[int | None]
+    delivery: Mapped[str | None] = mapped_column(String(16))  # face_to_face | online
+    language: Mapped[str | None] = mapped_column(String(16))  # cy | en | other | bsl
+    welsh_medium: Mapped[bool] = mapped_column(default=False)  # language == cy (§8 ii)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)  # SESSION_TOPICS covered
+    engagement: Mapped[str | None] = mapped_column(String(16))  # appropriate | not_appropriate
+    engagement_reason: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
+    # §7: the other parent is offered support only once the police agree.
+    police_agreed_other_parent: Mapped[bool | None]
+    other_parent_took_part: Mapped[bool | None]
+    doing_well: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
+    next_steps: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
+    recorded_at: Mapped[datetime]
+
+
+class ParentFeedback(Base):
+    """The parent's feedback at the end of support (guidance §6): how helpful, 1 to 5, and a
+    comment in their words (encrypted, purged with the personal details). One per case."""
+
+    __tablename__ = "parent_feedback"
+    __table_args__ = (CheckConstraint("helpful BETWEEN 1 AND 5", name="helpful"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE"), unique=True
+    )
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    helpful: Mapped[int]
+    comment: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
     recorded_at: Mapped[datetime]
 
 

@@ -8,14 +8,20 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
 from storage.audit import AuditLog
 from storage.crypto import FieldCipher
 from storage.dialect import execute, insert_for
-from storage.models import ContactAttempt, PersonalDetails, Referral
+from storage.models import (
+    ContactAttempt,
+    ParentFeedback,
+    ParentingSession,
+    PersonalDetails,
+    Referral,
+)
 
 _TABLE = PersonalDetails.metadata.tables["personal_details"]
 _READ = select(_TABLE.c.payload).where(_TABLE.c.referral_id == bindparam("rid"))
@@ -32,6 +38,24 @@ _PURGE_NOTES = (
     .where(_NOTES.c.referral_id == bindparam("rid"), _NOTES.c.note.is_not(None))
     .values(note=None)
 )
+# So are the worker's words in the session log, and the parent's comment on the support.
+_SESSIONS = ParentingSession.metadata.tables["parenting_sessions"]
+_WORDS = ("engagement_reason", "doing_well", "next_steps")
+_PURGE_SESSION_WORDS = (
+    update(_SESSIONS)
+    .where(
+        _SESSIONS.c.referral_id == bindparam("rid"),
+        or_(*(_SESSIONS.c[w].is_not(None) for w in _WORDS)),
+    )
+    .values(**dict.fromkeys(_WORDS))
+)
+_FEEDBACK = ParentFeedback.metadata.tables["parent_feedback"]
+_PURGE_COMMENT = (
+    update(_FEEDBACK)
+    .where(_FEEDBACK.c.referral_id == bindparam("rid"), _FEEDBACK.c.comment.is_not(None))
+    .values(comment=None)
+)
+_PURGE_WORDS = (_PURGE_NOTES, _PURGE_SESSION_WORDS, _PURGE_COMMENT)
 
 
 @cache
@@ -102,7 +126,9 @@ class PersonalDetailsStore:
         """Erase the details (retention ended, or consent refused); the row marks when."""
         params = {"rid": referral.id, "at": self._clock.now()}
         self._plain[referral.id] = None
-        notes = (await execute(self._session, _PURGE_NOTES, {"rid": referral.id})).rowcount
+        notes = 0
+        for statement in _PURGE_WORDS:
+            notes += (await execute(self._session, statement, {"rid": referral.id})).rowcount
         if not (await execute(self._session, _PURGE, params)).rowcount and not notes:
             return False
         self._audit.record(actor, "personal_details.purged", referral_id=referral.id, reason=reason)

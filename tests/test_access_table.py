@@ -144,10 +144,12 @@ async def test_a_stranger_and_a_revoked_user_hear_only_that_the_service_is_close
 #    The cases: "people" (everyone enrolled, no referral), "submitted" (the sergeant's
 #    referral offered to Cardiff), "accepted" (worker-cardiff has taken it on), "handed over"
 #    (the sergeant typed an age under 18; it waits for a Gwent YOT officer).
+#    "engaged" (worker-cardiff has also set the first-session date: sessions may be logged).
 PEOPLE_ONLY, SUBMITTED, ACCEPTED, HANDED = "people", "submitted", "accepted", "handed over"
 # Two working days after the referral, nobody has accepted it: Cardiff's workers were reminded
 # and its manager told. "Own": the presser's own nudge; "Mair's": worker-cardiff's.
 NUDGED_OWN, NUDGED_MAIR = "nudged (own)", "nudged (Mair's)"
+ENGAGED = "engaged"
 ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     # Anyone enrolled may choose their language and answer /cancel's question.
     *[
@@ -218,6 +220,24 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
         ("yot-gwent", "records on a cardiff case", action, ACCEPTED, REFUSED),
         ("admin", "records on a cardiff case", action, ACCEPTED, REFUSED),
     ]],
+    # Logging a session, the next session date, the parent's feedback: only the worker it is
+    # allocated to, while it is in their LAs and engaged (a first-session date set).
+    *[row for action in ("case.session", "case.next_session", "case.feedback") for row in [
+        ("worker-cardiff", "records on the engaged case they accepted", action, ENGAGED,
+         ALLOWED),
+        ("worker-cardiff", "records before a first-session date is set", action, ACCEPTED,
+         REFUSED),
+        ("worker-cardiff-2", "records on a colleague's case", action, ENGAGED, REFUSED),
+        ("worker-cardiff moved to newport", "records on the case they accepted", action,
+         ENGAGED, REFUSED),
+        ("worker-newport", "records on a cardiff case", action, ENGAGED, REFUSED),
+        ("manager-cardiff", "records on a cardiff case", action, ENGAGED, REFUSED),
+        ("manager-national", "records on a cardiff case", action, ENGAGED, REFUSED),
+        ("sergeant-gwent", "records on their own referral", action, ENGAGED, REFUSED),
+        ("police-south-wales", "records on a gwent referral", action, ENGAGED, REFUSED),
+        ("yot-gwent", "records on a cardiff case", action, ENGAGED, REFUSED),
+        ("admin", "records on a cardiff case", action, ENGAGED, REFUSED),
+    ]],
     # Take a hand-over: only a YOT officer of the force it was handed to.
     ("yot-gwent", "takes a gwent hand-over", "referral.take", HANDED, ALLOWED),
     ("yot-south-wales", "takes a gwent hand-over", "referral.take", HANDED, REFUSED),
@@ -268,15 +288,21 @@ async def world(storage: Storage, case: str) -> World:
     else:
         await drive(assistant, sergeant, script.whole("en"))
     referral_id = await latest_referral(storage)
+    mair = actors["worker-cardiff"]
     if case in (NUDGED_OWN, NUDGED_MAIR):
         assert isinstance(storage.clock, FixedClock)
         storage.clock.advance(days=2, minutes=1)  # Wednesday: both nudges are due
         assert len((await assistant.nudges_due()).notices) == 3  # two workers, one manager
-    if case == ACCEPTED:
-        accept = await issue(storage, actors["worker-cardiff"], "referral.accept",
-                             {"referral_id": referral_id})  # fmt: skip
-        accepted = texts(await assistant.press(actors["worker-cardiff"], accept))
+    if case in (ACCEPTED, ENGAGED):
+        accept = await issue(storage, mair, "referral.accept", {"referral_id": referral_id})
+        accepted = texts(await assistant.press(mair, accept))
         assert accepted[0].startswith("You accepted")
+    if case == ENGAGED:  # the first-session date: the first day offered
+        opened = await issue(storage, mair, "case.first_session", {"referral_id": referral_id})
+        asked = await assistant.press(mair, opened)
+        assert asked is not None
+        day = asked.replies[-1].buttons[0][0].token
+        assert STALE not in texts(await assistant.press(mair, day))
     return World(assistant, actors, referral_id)
 
 
@@ -354,7 +380,12 @@ DIALOGUE_TABLE: list[tuple[str, frozenset[str], str, str, str]] = [
     ("invite", frozenset({"admin"}), "role", "worker", "/invite"),
     ("contact", frozenset({"worker"}), "on", "today", "case.contact"),
     ("first_session", frozenset({"worker"}), "date", "2026-11-24", "case.first_session"),
+    ("session", frozenset({"worker"}), "on", "today", "case.session"),
+    ("next_session", frozenset({"worker"}), "date", "2026-11-25", "case.next_session"),
+    ("feedback", frozenset({"worker"}), "helpful", "4", "case.feedback"),
 ]
+# Opened from the card of an engaged case (a first-session date set), not just accepted.
+FROM_ENGAGED = {"case.session", "case.next_session", "case.feedback"}
 INSIDE, OUTSIDE, NOT_THEIRS = "inside it", "not in it", "in one it may not run"
 DIALOGUE_ROWS = [
     pytest.param(
@@ -374,7 +405,7 @@ async def test_a_dialogue_button_answers_only_inside_a_dialogue_the_role_may_run
 ) -> None:
     (step, value, opener) = next((s, v, o) for k, _r, s, v, o in DIALOGUE_TABLE if k == kind)
     if where == INSIDE and not opener.startswith("/"):  # opened from a case they accepted
-        here = await world(storage, ACCEPTED)
+        here = await world(storage, ENGAGED if opener in FROM_ENGAGED else ACCEPTED)
         assistant, actor = here.assistant, here.actors[ROLE_PERSON[role]]
         opened = await issue(storage, actor, opener, {"referral_id": here.referral_id})
         shown = await assistant.press(actor, opened)

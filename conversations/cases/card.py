@@ -1,7 +1,11 @@
 """The case card: reference, initials, state, the dates that matter, what is owed next, the
-contact attempts and sessions, and buttons for what the reader may do on it now."""
+contact attempts, the sessions (attended of those logged, the last one, the next planned, the
+§7 topics covered so far), the parent's feedback, and buttons for what the reader may do on
+it now."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from conversations.access import Actor
 from conversations.cases import scope
@@ -13,7 +17,8 @@ from conversations.reply import Button, Reply
 from state_machine.contact import DECLINED
 from state_machine.lifecycle import ReferralState
 from state_machine.obligations import obligations, soonest
-from storage.casework import Attempt
+from state_machine.sessions import ATTENDED, SESSION_TOPICS
+from storage.casework import Attempt, Held
 from storage.models import Referral
 from storage.referrals import case_from
 from storage.uow import UnitOfWork
@@ -56,8 +61,30 @@ async def card(
     lines += ["", *_attempt_lines(lang, attempts)]
     if _declined(referral, attempts):
         lines.append(t(lang, "case.declined_later"))
-    lines.append(t(lang, "case.sessions", count=tally.sessions))
-    return Reply("\n".join(lines), buttons=_buttons(uow, actor, referral, page), edit=edit)
+    held = await uow.casework.sessions(referral)
+    lines += _session_lines(lang, held, await uow.casework.planned(referral))
+    helpful = await uow.casework.feedback(referral)
+    if helpful is not None:
+        lines.append(t(lang, "case.feedback", helpful=helpful))
+    buttons = _buttons(uow, actor, referral, page, attended=tally.attended > 0)
+    return Reply("\n".join(lines), buttons=buttons, edit=edit)
+
+
+def _session_lines(lang: str, held: list[Held], planned: date | None) -> list[str]:
+    """How many attended of those logged, the last one, the next one planned, and the §7
+    topics covered so far (the worker's words stay in the details)."""
+    lines = [t(lang, "case.sessions_none")] if not held else [
+        t(lang, "case.sessions_held", attended=sum(h.status == ATTENDED for h in held),
+          count=len(held)),
+        t(lang, "case.session_last", day=day(held[-1].on),
+          status=t(lang, f"session.a.status.{held[-1].status}")),
+    ]  # fmt: skip
+    if planned is not None:
+        lines.append(t(lang, "case.session_next", day=day(planned)))
+    covered = {topic for h in held for topic in h.topics}
+    if covered:
+        lines.append(t(lang, "case.topics_covered", count=len(covered), total=len(SESSION_TOPICS)))
+    return lines
 
 
 async def _worker_line(uow: UnitOfWork, lang: str, referral: Referral) -> str:
@@ -92,10 +119,19 @@ def _declined(referral: Referral, attempts: list[Attempt]) -> bool:
 
 
 def _buttons(
-    uow: UnitOfWork, actor: Actor, referral: Referral, page: int
+    uow: UnitOfWork, actor: Actor, referral: Referral, page: int, *, attended: bool
 ) -> tuple[tuple[Button, ...], ...]:
     lang, rid = actor.language, referral.id
     rows: list[tuple[Button, ...]] = []
+    if scope.may_log_sessions(actor, referral):  # engaged: the sessions come first
+        rows += [
+            (button(uow, actor, t(lang, "case.log_session"), "case.session", referral_id=rid),),
+            (button(uow, actor, t(lang, "case.next_session"), "case.next_session",
+                    referral_id=rid),),
+        ]  # fmt: skip
+        if attended:  # feedback is about support given: once a session was attended
+            rows.append((button(uow, actor, t(lang, "case.feedback_button"), "case.feedback",
+                                referral_id=rid),))  # fmt: skip
     if scope.may_work_on(actor, referral):
         date_label = "case.move_first_session" if referral.first_session_date else (
             "case.set_first_session"

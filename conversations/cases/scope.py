@@ -13,6 +13,9 @@ from storage.uow import UnitOfWork
 
 S = ReferralState
 WORKED_ON = (S.ALLOCATED, S.ENGAGED)  # accepted, no outcome yet: attempts and dates go in
+# Sessions are logged (and the next one booked, the parent's feedback taken) once a first
+# session is set: the case is engaged.
+SESSIONS = (S.ENGAGED,)
 
 
 async def find(uow: UnitOfWork, referral_id: int | None) -> Referral | None:
@@ -37,27 +40,43 @@ def may_view(actor: Actor, referral: Referral) -> bool:
     return waiting or referral.allocated_worker_id == actor.user_id
 
 
-def may_work_on(actor: Actor, referral: Referral) -> bool:
+def may_work_on(
+    actor: Actor, referral: Referral, states: tuple[ReferralState, ...] = WORKED_ON
+) -> bool:
     """Recording on a case: only the worker it is allocated to, while it is in their LAs and
-    has no outcome yet."""
+    has no outcome yet (for sessions: while it is engaged)."""
     return (
         actor.role == "worker"
         and actor.sees_la(referral.la_code)
         and referral.allocated_worker_id == actor.user_id
-        and referral.lifecycle_state in WORKED_ON
+        and referral.lifecycle_state in states
     )
 
 
-async def worked_on(uow: UnitOfWork, actor: Actor, referral_id: int | None) -> Referral | None:
+def may_log_sessions(actor: Actor, referral: Referral) -> bool:
+    return may_work_on(actor, referral, SESSIONS)
+
+
+async def worked_on(
+    uow: UnitOfWork,
+    actor: Actor,
+    referral_id: int | None,
+    states: tuple[ReferralState, ...] = WORKED_ON,
+) -> Referral | None:
     """The case, if `actor` may record on it now; None otherwise."""
     referral = await find(uow, referral_id)
-    return referral if referral is not None and may_work_on(actor, referral) else None
+    return referral if referral is not None and may_work_on(actor, referral, states) else None
 
 
-async def still_theirs(uow: UnitOfWork, actor: Actor, dialogue: DialogueState) -> Referral | None:
+async def still_theirs(
+    uow: UnitOfWork,
+    actor: Actor,
+    dialogue: DialogueState,
+    states: tuple[ReferralState, ...] = WORKED_ON,
+) -> Referral | None:
     """A dialogue on a case goes on only while its worker may still record on the case (moved
     to another LA, or the case re-allocated or closed meanwhile: it ends)."""
-    referral = await worked_on(uow, actor, dialogue.referral_id)
+    referral = await worked_on(uow, actor, dialogue.referral_id, states)
     if referral is None:
         await uow.dialogues.end(actor.user_id)
     return referral

@@ -228,8 +228,8 @@ async def _read(turn: Turn, question: Question, text: str, answers: Answers) -> 
         pressed = await _typed_button(turn, question, text, answers)
         if question.kind == "choice":
             return pressed if pressed is not None else Problem(turn.form.use_buttons, {})
-        if pressed is not None and question.kind != "date":
-            return pressed  # "None known" is the answer itself
+        if pressed is not None and (question.kind != "date" or pressed == question.shortcut):
+            return pressed  # "None known" (a date's "No date yet" too) is the answer itself
         if pressed is not None:
             text = pressed  # "today" and "yesterday" are dates the parser reads
     today = turn.today()
@@ -385,7 +385,10 @@ async def review(turn: Turn, answers: Answers) -> Reply:
     form, hooks, lang = turn.form, turn.form.hooks, turn.lang
     given = await (await turn.store()).given()
     lines = [await hooks.review_title(turn)]
-    for section in form.sections:
+    # A section none of whose questions applied (a session's topics when it did not take
+    # place) is not shown, and has nothing to change.
+    answered = {q.section for q in form.questions if q.applies(answers) and q.key in given}
+    for section in (s for s in form.sections if s in answered):
         lines += ["", f"<{t(lang, f'{form.prefix}.section.{section}')}>"]
         for q in form.questions:
             if q.section == section and q.applies(answers) and q.key in given:
@@ -397,6 +400,7 @@ async def review(turn: Turn, answers: Answers) -> Reply:
     changes = [
         button(turn.uow, turn.actor, _section_label(turn, s), _action(turn, CHANGE), section=s)
         for s in form.editable_sections
+        if s in answered
     ]
     submit = button(turn.uow, turn.actor, t(lang, f"{form.prefix}.submit"), f"{form.kind}.submit")
     return Reply("\n".join(lines), buttons=(*rows(changes), (submit,)))

@@ -120,4 +120,16 @@ async def details(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
     if noted:  # the worker's own notes on contact attempts are about the individual too
         lines += ["", t(lang, "notify.details_notes")]
         lines += [f"• {a.on.strftime('%d/%m/%Y')}: {note}" for a, note in noted]
+    held = await uow.casework.session_notes(
+        referral, actor=actor.audit_name, purpose="worker contact"
+    )
+    if held:  # and their words in the session log: why, what goes well, the next steps
+        lines += ["", t(lang, "notify.details_sessions")]
+        for session, words in held:
+            said = "; ".join(f"{t(lang, f'session.r.{key}')}: {words[key]}"
+                             for key in SESSION_WORDS if key in words)  # fmt: skip
+            lines.append(f"• {session.on.strftime('%d/%m/%Y')}: {said}")
     return Reply("\n".join(lines))
+
+
+SESSION_WORDS = ("engagement_reason", "doing_well", "next_steps")
