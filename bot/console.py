@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from pathlib import Path
 
 from conversations.access import Actor
 from conversations.assistant import Assistant
@@ -17,6 +18,7 @@ from storage.uow import Storage
 Ask = Callable[[str], Awaitable[str | None]]
 Say = Callable[[str], None]
 QUIT = {"/quit", "/exit", "quit", "exit"}
+FILES = Path("oocps-files")  # beside where the console was started
 
 
 async def console_actor(storage: Storage, spec: InviteSpec, language: str) -> Actor:
@@ -32,7 +34,24 @@ async def console_actor(storage: Storage, spec: InviteSpec, language: str) -> Ac
         return Actor.of(user)
 
 
-def render(replies: list[Reply], say: Say, buttons: list[Button]) -> list[Button]:
+def keep_document(reply: Reply, folder: Path, say: Say, lang: str) -> None:
+    """A file sent with a message (the outcome form): saved, and where is said."""
+    if reply.document is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / reply.document.filename
+    path.write_bytes(reply.document.data)
+    say(t(lang, "console.document_saved", path=str(path.resolve())))
+
+
+def render(
+    replies: list[Reply],
+    say: Say,
+    buttons: list[Button],
+    *,
+    files: Path | None = None,
+    lang: str = "en",
+) -> list[Button]:
     """Print the replies; return the buttons numbers now press, in number order.
 
     A new keyboard replaces the last one; a hint about it ("please choose one of the buttons")
@@ -40,6 +59,8 @@ def render(replies: list[Reply], say: Say, buttons: list[Button]) -> list[Button
     to, an edit of the pressed message) takes the numbers away, so a number typed is text."""
     for reply in replies:
         say(reply.text)
+        if files is not None:
+            keep_document(reply, files, say, lang)
         if reply.buttons:
             buttons = [b for row in reply.buttons for b in row]
             for number, b in enumerate(buttons, start=1):
@@ -62,13 +83,16 @@ async def _inbox(assistant: Assistant, actor: Actor) -> list[Reply]:
     return [replace(n.reply, hint=True) for n in await assistant.inbox(actor)]
 
 
-async def run_console(assistant: Assistant, actor: Actor, ask: Ask, say: Say) -> None:
+async def run_console(
+    assistant: Assistant, actor: Actor, ask: Ask, say: Say, files: Path = FILES
+) -> None:
+    """`files`: where a file sent to this user (the outcome form's PDF) is saved."""
     role = t(actor.language, f"role.{actor.role}")
     say(t(actor.language, "console.intro", name=actor.name, role=role))
     welcome = await assistant.command(actor, "help")
     assert welcome is not None
     buttons = show(welcome, say, actor.language, [])
-    buttons = render(await _inbox(assistant, actor), say, buttons)
+    buttons = render(await _inbox(assistant, actor), say, buttons, files=files, lang=actor.language)
     while True:
         line = await ask("> ")
         if line is None or line.strip().lower() in QUIT:
@@ -93,7 +117,8 @@ async def run_console(assistant: Assistant, actor: Actor, ask: Ask, say: Say) ->
         # (an age, a gravity score typed out). Then what others' actions owe this user (a
         # new referral to accept), as a Telegram user would be sent it.
         buttons = show(outcome, say, actor.language, buttons)
-        buttons = render(await _inbox(assistant, actor), say, buttons)
+        inbox = await _inbox(assistant, actor)
+        buttons = render(inbox, say, buttons, files=files, lang=actor.language)
 
 
 async def stdin_ask(prompt: str) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from conversations import account, invite_dialogue
 from conversations.access import ROLES, Actor, Role
-from conversations.cases import card, contact, first_session, listing, scope
+from conversations.cases import acknowledge, card, contact, first_session, listing, outcome, scope
 from conversations.i18n import t
 from conversations.reply import Outcome, Reply
 from conversations.screening import handover, submit
@@ -193,6 +193,15 @@ async def _case_first_session(request: Request, payload: Mapping[str, Any]) -> O
     return await _on_case(request, payload, first_session.begin)
 
 
+async def _case_outcome(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return await _on_case(request, payload, outcome.begin)
+
+
+async def _acknowledge(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    referral_id = int(payload["referral_id"])
+    return _one(await acknowledge.acknowledge(request.uow, request.actor, referral_id))
+
+
 EVERYONE = ROLES
 CASE_READERS: tuple[Role, ...] = ("worker", "manager")
 ACTIONS: Mapping[str, Action] = {
@@ -206,6 +215,8 @@ ACTIONS: Mapping[str, Action] = {
     "case.open": Action(CASE_READERS, _case_open),
     "case.contact": Action(("worker",), _case_contact),
     "case.first_session": Action(("worker",), _case_first_session),
+    "case.outcome": Action(("worker",), _case_outcome),
+    "referral.acknowledge": Action(("police",), _acknowledge),
 }
 
 
@@ -253,6 +264,16 @@ async def _first_session_text(request: Request, dialogue: DialogueState, text: s
     return await first_session.on_text(request.uow, request.actor, dialogue, text)
 
 
+async def _outcome_button(
+    request: Request, dialogue: DialogueState, action: str, payload: dict[str, Any]
+) -> Outcome:
+    return await outcome.on_button(request.uow, request.actor, dialogue, action, payload)
+
+
+async def _outcome_text(request: Request, dialogue: DialogueState, text: str) -> Outcome:
+    return await outcome.on_text(request.uow, request.actor, dialogue, text)
+
+
 DIALOGUES: Mapping[str, DialogueKind] = {
     d.kind: d
     for d in (
@@ -264,6 +285,8 @@ DIALOGUES: Mapping[str, DialogueKind] = {
                      roles=("worker",)),
         DialogueKind(first_session.KIND, "cases", _first_session_button, _first_session_text,
                      _end_only, roles=("worker",)),
+        DialogueKind(outcome.KIND, "cases", _outcome_button, _outcome_text, _end_only,
+                     roles=("worker",)),
     )
 }  # fmt: skip
 

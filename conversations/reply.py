@@ -13,6 +13,15 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file sent with a message (the outcome notice's PDF): Telegram sends it with the text
+    as its caption; the console saves it and says where."""
+
+    filename: str
+    data: bytes = field(repr=False)  # may hold personal details: never in a repr or a log
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
@@ -21,6 +30,7 @@ class Reply:
     # A hint about the message above it ("please use the buttons"): those buttons are still
     # the ones to press (a channel that numbers them, the console, keeps the numbers).
     hint: bool = False
+    document: Document | None = None
 
 
 @dataclass(frozen=True)

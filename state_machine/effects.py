@@ -106,3 +106,13 @@ NOT_ENGAGED = Effect(
     "outcome_not_engaged", "outcome 'not_engaged', recorded now", _outcome("not_engaged")
 )
 COMPLETED = Effect("outcome_completed", "outcome 'completed', recorded now", _outcome("completed"))
+POLICE_NOTIFIED = Effect(
+    "police_notified",
+    "the outcome notice is owed to police now (sent after commit, marked sent)",
+    lambda f: {"police_notified_at": f.at},
+)
+POLICE_ACKNOWLEDGED = Effect(
+    "police_acknowledged",
+    "the police acknowledged the outcome now",
+    lambda f: {"police_acknowledged_at": f.at},
+)

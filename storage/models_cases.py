@@ -54,7 +54,11 @@ class Referral(Base):
     session_language: Mapped[str | None] = mapped_column(String(16))  # en | cy | other | bsl
     outcome: Mapped[str | None] = mapped_column(String(16))  # not_taken_up|not_engaged|completed
     outcome_recorded_at: Mapped[datetime | None]
-    police_notified_at: Mapped[datetime | None]
+    # Why 'did not engage appropriately': the worker's words about the individual, encrypted,
+    # and purged with the personal details.
+    outcome_reason: Mapped[bytes | None] = mapped_column(LargeBinary)
+    police_notified_at: Mapped[datetime | None]  # the outcome notice owed to police
+    police_acknowledged_at: Mapped[datetime | None]
     closed_reason: Mapped[str | None] = mapped_column(String(500))
     version: Mapped[int] = mapped_column(default=1)
 
@@ -135,7 +139,8 @@ class ParentingSession(Base):
     held_on: Mapped[date]
     status: Mapped[str] = mapped_column(String(16))
     welsh_medium: Mapped[bool] = mapped_column(default=False)
-    engagement: Mapped[str | None] = mapped_column(String(16))  # good | partial | poor
+    # 'appropriate' (the worker's judgement, §8 i) or not; 'completed' needs one attended so.
+    engagement: Mapped[str | None] = mapped_column(String(16))
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     recorded_at: Mapped[datetime]
 

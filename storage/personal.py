@@ -33,6 +33,14 @@ _PURGE_NOTES = (
     .values(note=None)
 )
 
+# So is the worker's reason for 'did not engage appropriately'.
+_REFERRALS = Referral.metadata.tables["referrals"]
+_PURGE_REASON = (
+    update(_REFERRALS)
+    .where(_REFERRALS.c.id == bindparam("rid"), _REFERRALS.c.outcome_reason.is_not(None))
+    .values(outcome_reason=None)
+)
+
 
 @cache
 def _save(insert: Any) -> Any:
@@ -103,6 +111,7 @@ class PersonalDetailsStore:
         params = {"rid": referral.id, "at": self._clock.now()}
         self._plain[referral.id] = None
         notes = (await execute(self._session, _PURGE_NOTES, {"rid": referral.id})).rowcount
+        notes += (await execute(self._session, _PURGE_REASON, {"rid": referral.id})).rowcount
         if not (await execute(self._session, _PURGE, params)).rowcount and not notes:
             return False
         self._audit.record(actor, "personal_details.purged", referral_id=referral.id, reason=reason)
