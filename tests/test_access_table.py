@@ -21,6 +21,7 @@ from conversations.access import ROLE_COMMANDS, ROLES, Actor
 from conversations.assistant import Assistant, Delivery
 from conversations.enrolment import InviteSpec
 from conversations.i18n import both, t
+from conversations.notifications.outcome import notify_outcome
 from conversations.reply import Outcome
 from storage.models import ContactAttempt, Referral
 from storage.uow import Storage
@@ -44,6 +45,7 @@ PEOPLE: dict[str, tuple[int, InviteSpec]] = {
     "yot-gwent": (8, InviteSpec("yot", "Yvonne", "gwent")),
     "yot-south-wales": (9, InviteSpec("yot", "Yann", "south-wales")),
     "admin": (10, InviteSpec("admin", "Ada")),
+    "sergeant-gwent-2": (11, InviteSpec("police", "Sgt Owen", "gwent")),
 }
 ONE_OF_EACH_ROLE = ("sergeant-gwent", "yot-gwent", "worker-cardiff", "manager-cardiff", "admin")
 STRANGER = 999
@@ -139,7 +141,10 @@ async def test_a_stranger_and_a_revoked_user_hear_only_that_the_service_is_close
 #    The cases: "people" (everyone enrolled, no referral), "submitted" (the sergeant's
 #    referral offered to Cardiff), "accepted" (worker-cardiff has taken it on), "handed over"
 #    (the sergeant typed an age under 18; it waits for a Gwent YOT officer).
+#    "outcome sent" (worker-cardiff recorded 'did not take up' and the Gwent sergeant was sent
+#    the form, not yet acknowledged).
 PEOPLE_ONLY, SUBMITTED, ACCEPTED, HANDED = "people", "submitted", "accepted", "handed over"
+SENT = "outcome sent"
 ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     # Anyone enrolled may choose their language and answer /cancel's question.
     *[
@@ -196,7 +201,7 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     ("admin", "opens a cardiff case", "case.open", ACCEPTED, REFUSED),
     # Recording on a case (a contact attempt, the first-session date): only the worker it is
     # allocated to, while it is in their LAs.
-    *[row for action in ("case.contact", "case.first_session") for row in [
+    *[row for action in ("case.contact", "case.first_session", "case.outcome") for row in [
         ("worker-cardiff", "records on the case they accepted", action, ACCEPTED, ALLOWED),
         ("worker-cardiff", "records on a case not yet accepted", action, SUBMITTED, REFUSED),
         ("worker-cardiff-2", "records on a colleague's case", action, ACCEPTED, REFUSED),
@@ -210,6 +215,19 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
         ("yot-gwent", "records on a cardiff case", action, ACCEPTED, REFUSED),
         ("admin", "records on a cardiff case", action, ACCEPTED, REFUSED),
     ]],
+    # Acknowledge an outcome: a police user of the referral's force (the referring officer,
+    # or another of the force), once it was sent and until it is acknowledged.
+    ("sergeant-gwent", "acknowledges their referral's outcome", "referral.acknowledge", SENT,
+     ALLOWED),
+    ("sergeant-gwent-2", "acknowledges a gwent referral's outcome", "referral.acknowledge",
+     SENT, ALLOWED),
+    ("sergeant-gwent", "acknowledges an outcome not yet recorded", "referral.acknowledge",
+     ACCEPTED, REFUSED),
+    ("police-south-wales", "acknowledges a gwent referral's outcome", "referral.acknowledge",
+     SENT, REFUSED),
+    *[(who, "acknowledges a gwent referral's outcome", "referral.acknowledge", SENT, REFUSED)
+      for who in ("yot-gwent", "worker-cardiff", "manager-cardiff", "manager-national",
+                  "admin")],
     # Take a hand-over: only a YOT officer of the force it was handed to.
     ("yot-gwent", "takes a gwent hand-over", "referral.take", HANDED, ALLOWED),
     ("yot-south-wales", "takes a gwent hand-over", "referral.take", HANDED, REFUSED),
@@ -241,11 +259,17 @@ async def world(storage: Storage, case: str) -> World:
     else:
         await drive(assistant, sergeant, script.whole("en"))
     referral_id = await latest_referral(storage)
-    if case == ACCEPTED:
+    if case in (ACCEPTED, SENT):
         accept = await issue(storage, actors["worker-cardiff"], "referral.accept",
                              {"referral_id": referral_id})  # fmt: skip
         accepted = texts(await assistant.press(actors["worker-cardiff"], accept))
         assert accepted[0].startswith("You accepted")
+    if case == SENT:  # as the outcome form does it (tests/test_outcome.py drives the form)
+        async with storage.unit_of_work() as uow:
+            referral = await uow.referrals.get_by_id(referral_id)
+            await uow.referrals.transition(referral, "record_not_taken_up", actor="test",
+                                           refused=True)  # fmt: skip
+            assert (await notify_outcome(uow, referral, actor="test")).police
     return World(assistant, actors, referral_id)
 
 
@@ -311,6 +335,7 @@ DIALOGUE_TABLE: list[tuple[str, frozenset[str], str, str, str]] = [
     ("invite", frozenset({"admin"}), "role", "worker", "/invite"),
     ("contact", frozenset({"worker"}), "on", "today", "case.contact"),
     ("first_session", frozenset({"worker"}), "date", "2026-11-24", "case.first_session"),
+    ("outcome", frozenset({"worker"}), "outcome", "not_taken_up", "case.outcome"),
 ]
 INSIDE, OUTSIDE, NOT_THEIRS = "inside it", "not in it", "in one it may not run"
 DIALOGUE_ROWS = [
