@@ -108,11 +108,12 @@ NOT_ENGAGED = Effect(
 COMPLETED = Effect("outcome_completed", "outcome 'completed', recorded now", _outcome("completed"))
 POLICE_NOTIFIED = Effect(
     "police_notified",
-    "the outcome notice is owed to police now (sent after commit, marked sent)",
+    "police notified now: the outcome notice is owed in the same transaction (sent after "
+    "commit, marked sent)",
     lambda f: {"police_notified_at": f.at},
 )
 POLICE_ACKNOWLEDGED = Effect(
     "police_acknowledged",
-    "the police acknowledged the outcome now",
+    "police acknowledged now: the case is closed",
     lambda f: {"police_acknowledged_at": f.at},
 )

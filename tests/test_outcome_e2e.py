@@ -6,6 +6,7 @@ officer no longer active is replaced by another of the force."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from collections.abc import AsyncIterator
@@ -13,12 +14,14 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
+from bot.jobs import sweep_job
 from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from state_machine.clock import FixedClock
 from state_machine.lifecycle import ReferralState
-from storage.models import ParentingSession
+from storage.models import Notification, ParentingSession
 from storage.uow import Storage
 from tests import screening_script as script
 from tests.fakeapi import FakeBotApi, SimUser
@@ -196,3 +199,39 @@ async def test_an_officer_no_longer_active_is_replaced_by_another_of_the_force(
         (thanks,) = await press_new(colleague, t("cy", "outcome.acknowledge"))
         assert thanks.text == t("cy", "outcome.acknowledged", reference=reference)
     assert all(m.document is None for m in sergeant.messages)
+
+
+async def test_an_outcome_the_officer_missed_is_sent_again_with_its_pdf_until_acknowledged(
+    storage: Storage, api: FakeBotApi, clock: FixedClock
+) -> None:
+    sergeant = api.user(140, "Sgt Rees", language_code="en")
+    worker = api.user(240, "Mair", language_code="en")
+    async with running_bot(storage, api) as app:
+        await enrol(storage, sergeant, InviteSpec("police", "Sgt Rees", "south-wales"))
+        await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
+        reference = await referred_and_engaged(storage, clock, sergeant, worker, "en")
+        await sessions_held(storage, reference, (date(2026, 11, 25), "appropriate"))
+        await sergeant.block()
+        await worker.send("/cases")
+        await worker.wait_for_reply()
+        await worker.press(f"{reference} (SDJ)")
+        await worker.wait_until(lambda u: (u.last_text or "").startswith(reference), what="card")
+        await press_new(worker, t("en", "case.record_outcome"))
+        await press_new(worker, t("en", "outcome.a.outcome.completed"))
+        await press_new(worker, t("en", "outcome.submit"))
+        await sergeant.unblock()
+        clock.advance(minutes=3)
+        assert app.job_queue is not None
+        app.job_queue.run_once(sweep_job, when=0)
+        (notice,) = await sergeant.wait_for_reply()
+        assert f"{t('en', 'outcome.form.reference')} {reference}" in pdf_text(api, notice)
+        await press_new(sergeant, t("en", "outcome.acknowledge"))
+        clock.advance(minutes=3)
+        app.job_queue.run_once(sweep_job, when=0)  # acknowledged: no longer news
+        await asyncio.sleep(0.3)
+    assert len([m for m in sergeant.messages if m.document is not None]) == 1
+    async with storage.unit_of_work() as uow:
+        rows = list(await uow.session.scalars(
+            select(Notification).where(Notification.kind == "outcome_to_police")
+        ))  # fmt: skip
+        assert [(r.sent_at is not None) for r in rows] == [True]
