@@ -199,7 +199,7 @@ async def _case_outcome(request: Request, payload: Mapping[str, Any]) -> Outcome
 
 async def _acknowledge(request: Request, payload: Mapping[str, Any]) -> Outcome:
     referral_id = int(payload["referral_id"])
-    return _one(await acknowledge.acknowledge(request.uow, request.actor, referral_id))
+    return await acknowledge.acknowledge(request.uow, request.actor, referral_id)
 
 
 EVERYONE = ROLES

@@ -189,4 +189,13 @@ async def test_another_workers_outcome_press_is_refused_and_records_nothing(
     ifan = await enrol(assistant, 3, InviteSpec("worker", "Ifan", la_codes=("cardiff",)))
     said = await assistant.press(ifan, token)
     assert said is not None and [r.text for r in said.replies] == [t("en", "button.stale")]
+    # Mair's own press of an outcome the case does not allow, crafted: refused with why.
+    async with storage.unit_of_work() as uow:
+        crafted = uow.buttons.issue(
+            mair.actor.user_id,
+            "outcome.answer",
+            {"q": "outcome", "v": "completed"},
+            uow.clock.now(),
+        )
+    assert await mair.token(crafted) == [t("en", "outcome.not_now")]
     assert await state_of(storage, reference) is ReferralState.ALLOCATED

@@ -149,6 +149,8 @@ async def test_completed_sends_the_form_as_a_pdf_and_the_acknowledgement_closes_
 
         (thanks,) = await press_new(sergeant, t(lang, "outcome.acknowledge"))
         assert thanks.text == t(lang, "outcome.acknowledged", reference=reference)
+        (told,) = await worker.wait_for_reply()
+        assert told.text == t(lang, "outcome.worker_told", reference=reference, initials="SDJ")
         (again,) = await press_new(sergeant, t(lang, "outcome.acknowledge"))
         assert again.text == t(lang, "outcome.acknowledged_before", reference=reference,
                                day="14/12/2026")  # fmt: skip

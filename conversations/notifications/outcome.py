@@ -166,5 +166,30 @@ async def _nobody(uow: UnitOfWork, referral: Referral, user: User) -> Reply | No
     return Reply(t(lang, "outcome.nobody", reference=referral.reference, force=force))
 
 
+async def acknowledged(uow: UnitOfWork, referral: Referral) -> list[Notice]:
+    """The worker who recorded the outcome is told the police acknowledged it (the case has
+    left their list)."""
+    worker_id = referral.allocated_worker_id
+    worker = await uow.people.get(worker_id) if worker_id is not None else None
+    return [] if worker is None else await owe(uow, referral, TO_WORKER, [worker])
+
+
+async def _their_worker(_uow: UnitOfWork, referral: Referral, user: User) -> bool:
+    return (
+        user.role == "worker"
+        and user.id == referral.allocated_worker_id
+        and Actor.of(user).sees_la(referral.la_code)
+    )
+
+
+async def _closed(uow: UnitOfWork, referral: Referral, user: User) -> Reply | None:
+    if referral.police_acknowledged_at is None:
+        return None
+    lang = Actor.of(user).language
+    initials = await uow.personal.initials(referral) or "–"
+    return Reply(t(lang, "outcome.worker_told", reference=referral.reference, initials=initials))
+
+
 TO_POLICE = NoticeKind("outcome_to_police", _of_the_force, _to_police)
+TO_WORKER = NoticeKind("outcome_acknowledged", _their_worker, _closed)
 TO_ADMINS = NoticeKind("outcome_no_police", _admin, _nobody)

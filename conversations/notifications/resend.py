@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from conversations.notifications.offers import TO_ADMINS, TO_MANAGERS, TO_WORKERS
 from conversations.notifications.outcome import TO_ADMINS as OUTCOME_TO_ADMINS
-from conversations.notifications.outcome import TO_POLICE
+from conversations.notifications.outcome import TO_POLICE, TO_WORKER
 from conversations.notifications.owed import NoticeKind, notice_for
 from conversations.notifications.yot import TO_ADMINS as YOT_TO_ADMINS
 from conversations.notifications.yot import TO_YOT, UNATTENDED
@@ -31,6 +31,7 @@ KINDS: Mapping[str, NoticeKind] = {
         UNATTENDED,
         TO_POLICE,
         OUTCOME_TO_ADMINS,
+        TO_WORKER,
     )
 }
 
