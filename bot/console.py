@@ -18,6 +18,7 @@ from storage.uow import Storage
 Ask = Callable[[str], Awaitable[str | None]]
 Say = Callable[[str], None]
 QUIT = {"/quit", "/exit", "quit", "exit"}
+FILES = Path("oocps-files")  # beside where the console was started
 
 
 async def console_actor(storage: Storage, spec: InviteSpec, language: str) -> Actor:
@@ -34,7 +35,8 @@ async def console_actor(storage: Storage, spec: InviteSpec, language: str) -> Ac
 
 
 def save(document: Document, folder: Path) -> Path:
-    """A file a reply carries, written where the console was started (never overwriting)."""
+    """A file a reply carries (the return, the outcome form), written in `folder` (never
+    overwriting)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / document.filename
     stem, suffix, n = path.stem, path.suffix, 1
@@ -62,7 +64,7 @@ def render(
     for reply in replies:
         say(reply.text)
         if reply.document is not None:
-            path = save(reply.document, files or Path.cwd())
+            path = save(reply.document, files or FILES)
             say(t(lang, "console.saved", path=str(path)))
         if reply.buttons:
             buttons = [b for row in reply.buttons for b in row]
@@ -91,7 +93,7 @@ async def _inbox(assistant: Assistant, actor: Actor) -> list[Reply]:
 async def run_console(
     assistant: Assistant, actor: Actor, ask: Ask, say: Say, files: Path | None = None
 ) -> None:
-    """`files`: where a file a reply carries is saved (default: the current directory)."""
+    """`files`: where a file a reply carries is saved (default: `oocps-files/` here)."""
     role = t(actor.language, f"role.{actor.role}")
     say(t(actor.language, "console.intro", name=actor.name, role=role))
     welcome = await assistant.command(actor, "help")

@@ -12,6 +12,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    Message,
     Update,
 )
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -126,6 +127,17 @@ async def send_kept(bot: Bot, assistant: Assistant, claimed_before: datetime) ->
     return len(owed)
 
 
+async def _send_notice(bot: Bot, chat_id: int, reply: Reply) -> Message:
+    """A notice's message; one with a document (the outcome form) is the file with the text
+    as its caption and the buttons under it."""
+    if reply.document is None:
+        return await bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply))
+    document = InputFile(reply.document.data, filename=reply.document.filename)
+    return await bot.send_document(
+        chat_id, document, caption=reply.text, reply_markup=keyboard(reply)
+    )
+
+
 async def deliver(context: BotContext, notices: list[Notice]) -> None:
     """Messages for other people; each one Telegram takes is put on record as sent at once,
     so a crash repeats at most the notice whose mark was not yet committed. A nudge Telegram
@@ -135,9 +147,7 @@ async def deliver(context: BotContext, notices: list[Notice]) -> None:
         if notice.telegram_id is None:  # a console user's: left owed for their console
             continue
         try:
-            sent = await context.bot.send_message(
-                notice.telegram_id, notice.reply.text, reply_markup=keyboard(notice.reply)
-            )
+            sent = await _send_notice(context.bot, notice.telegram_id, notice.reply)
         except TelegramError as exc:  # left unmarked: owed, and tried again later
             log.warning("a notice could not be delivered (%s)", type(exc).__name__)
             if isinstance(exc, Forbidden) and notice.notification_id is not None:

@@ -17,12 +17,14 @@ from typing import Any
 from conversations import account, invite_dialogue
 from conversations.access import ROLES, Actor, Role
 from conversations.cases import (
+    acknowledge,
     card,
     contact,
     feedback,
     first_session,
     listing,
     next_session,
+    outcome,
     scope,
     session,
 )
@@ -239,6 +241,15 @@ def _opens(entry: CaseForm) -> ActionRun:
     return run
 
 
+async def _case_outcome(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return await _on_case(request, payload, outcome.begin)
+
+
+async def _acknowledge(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    referral_id = int(payload["referral_id"])
+    return await acknowledge.acknowledge(request.uow, request.actor, referral_id)
+
+
 EVERYONE = ROLES
 CASE_READERS: tuple[Role, ...] = ("worker", "manager")
 NUDGED: tuple[Role, ...] = ("worker", "manager")  # the roles deadline nudges go to so far
@@ -258,6 +269,8 @@ ACTIONS: Mapping[str, Action] = {
     "case.session": Action(("worker",), _opens(session.ENTRY)),
     "case.next_session": Action(("worker",), _opens(next_session.ENTRY)),
     "case.feedback": Action(("worker",), _opens(feedback.ENTRY)),
+    "case.outcome": Action(("worker",), _case_outcome),
+    "referral.acknowledge": Action(("police",), _acknowledge),
 }
 
 
@@ -319,6 +332,16 @@ def _case_form(entry: CaseForm) -> DialogueKind:
     return DialogueKind(entry.kind, "cases", on_button, on_text, _end_only, roles=("worker",))
 
 
+async def _outcome_button(
+    request: Request, dialogue: DialogueState, action: str, payload: dict[str, Any]
+) -> Outcome:
+    return await outcome.on_button(request.uow, request.actor, dialogue, action, payload)
+
+
+async def _outcome_text(request: Request, dialogue: DialogueState, text: str) -> Outcome:
+    return await outcome.on_text(request.uow, request.actor, dialogue, text)
+
+
 DIALOGUES: Mapping[str, DialogueKind] = {
     d.kind: d
     for d in (
@@ -331,6 +354,8 @@ DIALOGUES: Mapping[str, DialogueKind] = {
         DialogueKind(first_session.KIND, "cases", _first_session_button, _first_session_text,
                      _end_only, roles=("worker",)),
         *(_case_form(entry) for entry in (session.ENTRY, next_session.ENTRY, feedback.ENTRY)),
+        DialogueKind(outcome.KIND, "cases", _outcome_button, _outcome_text, _end_only,
+                     roles=("worker",)),
     )
 }  # fmt: skip
 

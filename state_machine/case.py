@@ -38,6 +38,8 @@ class Facts(TypedDict, total=False):
     la_code: str
     outcome: str
     outcome_recorded_at: datetime
+    police_notified_at: datetime
+    police_acknowledged_at: datetime
     closed_reason: str | None
 
 
@@ -59,6 +61,7 @@ class Case:
     allocated_worker_id: int | None = None
     first_session_date: date | None = None
     attended_sessions: int = 0
+    appropriate_sessions: int = 0  # attended, with engagement judged appropriate (§8 i)
     outcome: str | None = None
     outcome_recorded_at: datetime | None = None
     police_notified_at: datetime | None = None

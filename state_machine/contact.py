@@ -14,3 +14,5 @@ CONTACT_RESULTS: tuple[str, ...] = (
     "declined",
 )
 DECLINED = "declined"  # the individual said no: 'did not take up' need not wait for 21 days
+# They were reached: the first of these is the 'first contact' the police's form gives.
+REACHED: tuple[str, ...] = ("spoke", DECLINED)

@@ -59,7 +59,11 @@ def lifecycle_markdown() -> str:
         "met by the end of that day and overdue from the next; working hours and bank holidays "
         "in Wales change only when a nudge is sent, never a due date. 'Did not take up' "
         "(`record_not_taken_up`) is refused until the 21 days have passed, unless the "
-        "individual's refusal is recorded (`refused=True`). Nothing is owed on a screening or "
-        "a closed case. 'Since' is when it began to be owed: the deadline nudges count from it "
-        "(docs/nudges.md).\n\n" + _obligations_table()
+        "individual's refusal is recorded (`refused=True`). 'Completed' needs at least one "
+        "attended session with engagement judged appropriate; 'did not engage appropriately' "
+        "needs its reason recorded (encrypted on the referral, never in the audit: "
+        "`reason_recorded=True`). Recording an outcome fires `notify_police` in the unit of "
+        "work that owes the notice to police; their Acknowledge fires `close`. Nothing is owed "
+        "on a screening or a closed case. 'Since' is when it began to be owed: the deadline "
+        "nudges count from it (docs/nudges.md).\n\n" + _obligations_table()
     )

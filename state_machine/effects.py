@@ -111,3 +111,14 @@ NOT_ENGAGED = Effect(
     "outcome_not_engaged", "outcome 'not_engaged', recorded now", _outcome("not_engaged")
 )
 COMPLETED = Effect("outcome_completed", "outcome 'completed', recorded now", _outcome("completed"))
+POLICE_NOTIFIED = Effect(
+    "police_notified",
+    "police notified now: the outcome notice is owed in the same transaction (sent after "
+    "commit, marked sent)",
+    lambda f: {"police_notified_at": f.at},
+)
+POLICE_ACKNOWLEDGED = Effect(
+    "police_acknowledged",
+    "police acknowledged now: the case is closed",
+    lambda f: {"police_acknowledged_at": f.at},
+)

@@ -143,10 +143,16 @@ NO_FIRST_SESSION_EVER = Guard(
     "'not taken up' is only for when no first-session date was ever set (§8 i)",
     lambda e: _case(e).first_session_date is None,
 )
-ATTENDED_A_SESSION = Guard(
-    "attended_a_session",
-    "'completed' needs at least one attended session (§8 i)",
-    lambda e: _case(e).attended_sessions > 0,
+ENGAGED_APPROPRIATELY = Guard(
+    "attended_and_engaged_appropriately",
+    "'completed' needs at least one attended session with engagement judged appropriate (§8 i)",
+    lambda e: _case(e).appropriate_sessions > 0,
+)
+WHY_RECORDED = Guard(
+    "reason_recorded",
+    "'did not engage appropriately' needs its reason recorded (kept encrypted, not in the "
+    "audit: reason_recorded=True) (§8 i)",
+    lambda e: e.kwargs.get("reason_recorded") is True,
 )
 POLICE_NOTIFIED = Guard(
     "police_notified",
@@ -182,11 +188,13 @@ TRANSITIONS: list[dict[str, Any]] = [
      "conditions": [NO_FIRST_SESSION_EVER, TWENTY_ONE_DAYS_OR_REFUSED],
      "effects": fx.NOT_TAKEN_UP},
     {"trigger": "record_not_engaged", "source": S.ENGAGED, "dest": S.OUTCOME_NOT_ENGAGED,
-     "effects": fx.NOT_ENGAGED},
+     "conditions": [WHY_RECORDED], "effects": fx.NOT_ENGAGED},
     {"trigger": "record_completed", "source": S.ENGAGED, "dest": S.OUTCOME_COMPLETED,
-     "conditions": [ATTENDED_A_SESSION], "effects": fx.COMPLETED},
+     "conditions": [ENGAGED_APPROPRIATELY], "effects": fx.COMPLETED},
+    {"trigger": "notify_police", "source": list(OUTCOME_STATES), "dest": None,  # internal
+     "effects": fx.POLICE_NOTIFIED},
     {"trigger": "close", "source": list(OUTCOME_STATES), "dest": S.CLOSED,
-     "conditions": [POLICE_NOTIFIED]},
+     "conditions": [POLICE_NOTIFIED], "effects": fx.POLICE_ACKNOWLEDGED},
     {"trigger": "transfer", "source": list(OPEN_STATES), "dest": S.REFERRED,
      "conditions": [NEW_LA, REASON_GIVEN], "effects": fx.TRANSFERRED},
     {"trigger": "extend", "source": list(OPEN_STATES), "dest": None,  # internal: state stays

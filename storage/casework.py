@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
 from state_machine.lifecycle import OPEN_STATES, OUTCOME_STATES, ReferralState
-from state_machine.sessions import ATTENDED, PLANNED, welsh_medium
+from state_machine.sessions import APPROPRIATE, ATTENDED, PLANNED, welsh_medium
 from storage.audit import AuditLog
 from storage.crypto import FieldCipher
 from storage.models import ContactAttempt, ParentFeedback, ParentingSession, Referral
@@ -31,6 +31,7 @@ class Tally:
     attempts: int = 0
     sessions: int = 0
     attended: int = 0
+    appropriate: int = 0  # attended, with engagement judged appropriate
 
 
 @dataclass(frozen=True)
@@ -120,11 +121,15 @@ class CaseworkRepository:
             .where(ContactAttempt.referral_id.in_(referral_ids))
             .group_by(ContactAttempt.referral_id)
         )
+        appropriate = (ParentingSession.status == ATTENDED) & (
+            ParentingSession.engagement == APPROPRIATE
+        )
         sessions = await self._session.execute(
             select(
                 ParentingSession.referral_id,
                 func.count(),
                 func.sum(case((ParentingSession.status == ATTENDED, 1), else_=0)),
+                func.sum(case((appropriate, 1), else_=0)),
             )
             .where(
                 ParentingSession.referral_id.in_(referral_ids),
@@ -133,8 +138,32 @@ class CaseworkRepository:
             .group_by(ParentingSession.referral_id)
         )
         tried = {rid: int(n) for rid, n in attempts.all()}
-        held = {rid: (int(n), int(a or 0)) for rid, n, a in sessions.all()}
-        return {rid: Tally(tried.get(rid, 0), *held.get(rid, (0, 0))) for rid in referral_ids}
+        held = {rid: (int(n), int(a or 0), int(g or 0)) for rid, n, a, g in sessions.all()}
+        return {rid: Tally(tried.get(rid, 0), *held.get(rid, (0, 0, 0))) for rid in referral_ids}
+
+    async def outcomes_untold(self, force_code: str | None) -> list[Referral]:
+        """A force's referrals with an outcome that no police user could be told of yet."""
+        rows = await self._session.scalars(
+            select(Referral)
+            .where(Referral.state.in_([s.value for s in OUTCOME_STATES]))
+            .where(Referral.force_code == force_code, Referral.police_notified_at.is_(None))
+            .order_by(Referral.outcome_recorded_at)
+        )
+        return list(rows)
+
+    async def attended_days(self, referral: Referral) -> list[date]:
+        """The days of the sessions attended, oldest first (the outcome notice's last one)."""
+        rows = await self._session.scalars(
+            select(ParentingSession.held_on)
+            .where(ParentingSession.referral_id == referral.id)
+            .where(ParentingSession.status == ATTENDED)
+            .order_by(ParentingSession.held_on)
+        )
+        return list(rows)
+
+    def seal(self, text: str) -> bytes:
+        """Free text about the individual, as stored (the reason for an outcome)."""
+        return self._cipher.encrypt(text)
 
     async def add_attempt(
         self,

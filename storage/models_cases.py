@@ -76,7 +76,11 @@ class Referral(Base):
     session_language: Mapped[str | None] = mapped_column(String(16))  # en | cy | other | bsl
     outcome: Mapped[str | None] = mapped_column(String(16))  # not_taken_up|not_engaged|completed
     outcome_recorded_at: Mapped[datetime | None] = mapped_column(index=True)
-    police_notified_at: Mapped[datetime | None]
+    # Why 'did not engage appropriately': the worker's words about the individual, encrypted,
+    # and purged with the personal details.
+    outcome_reason: Mapped[bytes | None] = mapped_column(LargeBinary)
+    police_notified_at: Mapped[datetime | None]  # the outcome notice owed to police
+    police_acknowledged_at: Mapped[datetime | None]
     closed_reason: Mapped[str | None] = mapped_column(String(500))
     # When a deadline nudge next falls due (None: none will): set with every change to the
     # case, so the sweeper finds what is due with one indexed query (storage/nudges.py).

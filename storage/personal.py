@@ -55,7 +55,14 @@ _PURGE_COMMENT = (
     .where(_FEEDBACK.c.referral_id == bindparam("rid"), _FEEDBACK.c.comment.is_not(None))
     .values(comment=None)
 )
-_PURGE_WORDS = (_PURGE_NOTES, _PURGE_SESSION_WORDS, _PURGE_COMMENT)
+# So is the worker's reason for 'did not engage appropriately'.
+_REFERRALS = Referral.metadata.tables["referrals"]
+_PURGE_REASON = (
+    update(_REFERRALS)
+    .where(_REFERRALS.c.id == bindparam("rid"), _REFERRALS.c.outcome_reason.is_not(None))
+    .values(outcome_reason=None)
+)
+_PURGE_WORDS = (_PURGE_NOTES, _PURGE_SESSION_WORDS, _PURGE_COMMENT, _PURGE_REASON)
 
 
 @cache

@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, bindparam, delete, func, select, type_coerce
+from sqlalchemy import JSON, bindparam, case, delete, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +17,7 @@ from state_machine.clock import Clock
 from state_machine.lifecycle import Case, ReferralState, Transitioned, fire
 from state_machine.nudges import plan
 from state_machine.reference import new_reference
+from state_machine.sessions import APPROPRIATE, ATTENDED
 from storage.audit import AuditLog
 from storage.dialect import execute, insert_for
 from storage.errors import NotFound
@@ -202,13 +203,16 @@ class ReferralRepository:
 
     async def case_of(self, referral: Referral) -> Case:
         """What the lifecycle rules need, read from the referral and its sessions."""
-        attended = await self._session.scalar(
-            select(func.count())
-            .select_from(ParentingSession)
-            .where(ParentingSession.referral_id == referral.id)
-            .where(ParentingSession.status == "attended")
-        )
-        return case_from(referral, attended=int(attended or 0))
+        appropriate = case((ParentingSession.engagement == APPROPRIATE, 1), else_=0)
+        row = (
+            await self._session.execute(
+                select(func.count(), func.sum(appropriate))
+                .select_from(ParentingSession)
+                .where(ParentingSession.referral_id == referral.id)
+                .where(ParentingSession.status == ATTENDED)
+            )
+        ).one()
+        return case_from(referral, attended=int(row[0] or 0), appropriate=int(row[1] or 0))
 
     async def transition(
         self, referral: Referral, trigger: str, *, actor: str, reason: str = "", **params: Any
@@ -240,9 +244,10 @@ class ReferralRepository:
         referral.next_nudge_at = plan(case, nudging.rules, now, nudging.calendar).next_at
 
 
-def case_from(referral: Referral, *, attended: int) -> Case:
-    """The referral as the rules see it, given how many sessions were attended (counted by
-    the caller: one case, or a list's in one statement)."""
+def case_from(referral: Referral, *, attended: int, appropriate: int = 0) -> Case:
+    """The referral as the rules see it, given how many sessions were attended, and of
+    those how many with engagement judged appropriate (counted by the caller: one case, or a
+    list's in one statement)."""
     return Case(
         state=referral.lifecycle_state,
         la_code=referral.la_code,
@@ -258,11 +263,11 @@ def case_from(referral: Referral, *, attended: int) -> Case:
         allocated_worker_id=referral.allocated_worker_id,
         first_session_date=referral.first_session_date,
         attended_sessions=attended,
+        appropriate_sessions=appropriate,
         outcome=referral.outcome,
         outcome_recorded_at=referral.outcome_recorded_at,
         police_notified_at=referral.police_notified_at,
-        # No column records the police's acknowledgement yet: it stays owed.
-        police_acknowledged_at=None,
+        police_acknowledged_at=referral.police_acknowledged_at,
         closed_reason=referral.closed_reason,
     )
 

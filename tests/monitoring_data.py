@@ -48,8 +48,11 @@ class Cases:
         self, referral_id: int, on: date, status: str = "attended", *, welsh: bool = False
     ) -> None:
         async with self.storage.unit_of_work() as uow:
+            # An attended session is one the worker judged, as the session log records it.
+            engagement = "appropriate" if status == "attended" else None
             row = ParentingSession(referral_id=referral_id, held_on=on, status=status,
-                                   welsh_medium=welsh, recorded_at=self.clock.now())  # fmt: skip
+                                   welsh_medium=welsh, engagement=engagement,
+                                   recorded_at=self.clock.now())  # fmt: skip
             uow.session.add(row)
 
     async def measure(
@@ -93,7 +96,7 @@ async def build(storage: Storage, clock: FixedClock) -> dict[str, int]:
     await c.session(x, date(2026, 5, 10))
     await c.fire(x, utc(2026, 7, 20, 9), "extend", until=date(2026, 9, 30), reason="illness")
     await c.measure(x, "end", "14", date(2026, 8, 30), positive=True)
-    await c.fire(x, utc(2026, 9, 1, 9), "record_not_engaged")
+    await c.fire(x, utc(2026, 9, 1, 9), "record_not_engaged", reason_recorded=True)
 
     # Asked for Welsh, had sessions in English only, completed.
     ids["welsh_not_met"] = w = await c.refer(utc(2026, 6, 1, 9), "cardiff", welsh=True)
@@ -118,7 +121,7 @@ async def build(storage: Storage, clock: FixedClock) -> dict[str, int]:
     ids["disengaged"] = d = await c.refer(utc(2026, 7, 1, 9), "newport")
     await c.engage(d, utc(2026, 7, 2, 9), date(2026, 7, 10))
     await c.session(d, date(2026, 7, 10), "missed")
-    await c.fire(d, utc(2026, 8, 1, 9), "record_not_engaged")
+    await c.fire(d, utc(2026, 8, 1, 9), "record_not_engaged", reason_recorded=True)
 
     # Referred in the previous period, completed in H1 (in GMT: February).
     ids["from_before"] = b = await c.refer(utc(2026, 2, 1, 9), "cardiff")

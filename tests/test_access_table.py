@@ -22,6 +22,7 @@ from conversations.access import ROLE_COMMANDS, ROLES, Actor
 from conversations.assistant import Assistant, Delivery
 from conversations.enrolment import InviteSpec
 from conversations.i18n import both, t
+from conversations.notifications.outcome import notify_outcome
 from conversations.reply import Outcome
 from state_machine.clock import FixedClock
 from storage.models import ContactAttempt, NudgeSent, Referral
@@ -46,6 +47,7 @@ PEOPLE: dict[str, tuple[int, InviteSpec]] = {
     "yot-gwent": (8, InviteSpec("yot", "Yvonne", "gwent")),
     "yot-south-wales": (9, InviteSpec("yot", "Yann", "south-wales")),
     "admin": (10, InviteSpec("admin", "Ada")),
+    "sergeant-gwent-2": (11, InviteSpec("police", "Sgt Owen", "gwent")),
 }
 ONE_OF_EACH_ROLE = ("sergeant-gwent", "yot-gwent", "worker-cardiff", "manager-cardiff", "admin")
 STRANGER = 999
@@ -144,12 +146,15 @@ async def test_a_stranger_and_a_revoked_user_hear_only_that_the_service_is_close
 #    The cases: "people" (everyone enrolled, no referral), "submitted" (the sergeant's
 #    referral offered to Cardiff), "accepted" (worker-cardiff has taken it on), "handed over"
 #    (the sergeant typed an age under 18; it waits for a Gwent YOT officer).
-#    "engaged" (worker-cardiff has also set the first-session date: sessions may be logged).
+#    "engaged" (worker-cardiff has also set the first-session date: sessions may be logged),
+#    "outcome sent" (worker-cardiff recorded 'did not take up' and the Gwent sergeant was sent
+#    the form, not yet acknowledged).
 PEOPLE_ONLY, SUBMITTED, ACCEPTED, HANDED = "people", "submitted", "accepted", "handed over"
 # Two working days after the referral, nobody has accepted it: Cardiff's workers were reminded
 # and its manager told. "Own": the presser's own nudge; "Mair's": worker-cardiff's.
 NUDGED_OWN, NUDGED_MAIR = "nudged (own)", "nudged (Mair's)"
 ENGAGED = "engaged"
+SENT = "outcome sent"
 ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     # Anyone enrolled may choose their language and answer /cancel's question.
     *[
@@ -206,7 +211,7 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     ("admin", "opens a cardiff case", "case.open", ACCEPTED, REFUSED),
     # Recording on a case (a contact attempt, the first-session date): only the worker it is
     # allocated to, while it is in their LAs.
-    *[row for action in ("case.contact", "case.first_session") for row in [
+    *[row for action in ("case.contact", "case.first_session", "case.outcome") for row in [
         ("worker-cardiff", "records on the case they accepted", action, ACCEPTED, ALLOWED),
         ("worker-cardiff", "records on a case not yet accepted", action, SUBMITTED, REFUSED),
         ("worker-cardiff-2", "records on a colleague's case", action, ACCEPTED, REFUSED),
@@ -238,6 +243,19 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
         ("yot-gwent", "records on a cardiff case", action, ENGAGED, REFUSED),
         ("admin", "records on a cardiff case", action, ENGAGED, REFUSED),
     ]],
+    # Acknowledge an outcome: a police user of the referral's force (the referring officer,
+    # or another of the force), once it was sent and until it is acknowledged.
+    ("sergeant-gwent", "acknowledges their referral's outcome", "referral.acknowledge", SENT,
+     ALLOWED),
+    ("sergeant-gwent-2", "acknowledges a gwent referral's outcome", "referral.acknowledge",
+     SENT, ALLOWED),
+    ("sergeant-gwent", "acknowledges an outcome not yet recorded", "referral.acknowledge",
+     ACCEPTED, REFUSED),
+    ("police-south-wales", "acknowledges a gwent referral's outcome", "referral.acknowledge",
+     SENT, REFUSED),
+    *[(who, "acknowledges a gwent referral's outcome", "referral.acknowledge", SENT, REFUSED)
+      for who in ("yot-gwent", "worker-cardiff", "manager-cardiff", "manager-national",
+                  "admin")],
     # Take a hand-over: only a YOT officer of the force it was handed to.
     ("yot-gwent", "takes a gwent hand-over", "referral.take", HANDED, ALLOWED),
     ("yot-south-wales", "takes a gwent hand-over", "referral.take", HANDED, REFUSED),
@@ -293,7 +311,7 @@ async def world(storage: Storage, case: str) -> World:
         assert isinstance(storage.clock, FixedClock)
         storage.clock.advance(days=2, minutes=1)  # Wednesday: both nudges are due
         assert len((await assistant.nudges_due()).notices) == 3  # two workers, one manager
-    if case in (ACCEPTED, ENGAGED):
+    if case in (ACCEPTED, ENGAGED, SENT):
         accept = await issue(storage, mair, "referral.accept", {"referral_id": referral_id})
         accepted = texts(await assistant.press(mair, accept))
         assert accepted[0].startswith("You accepted")
@@ -303,6 +321,12 @@ async def world(storage: Storage, case: str) -> World:
         assert asked is not None
         day = asked.replies[-1].buttons[0][0].token
         assert STALE not in texts(await assistant.press(mair, day))
+    if case == SENT:  # as the outcome form does it (tests/test_outcome.py drives the form)
+        async with storage.unit_of_work() as uow:
+            referral = await uow.referrals.get_by_id(referral_id)
+            await uow.referrals.transition(referral, "record_not_taken_up", actor="test",
+                                           refused=True)  # fmt: skip
+            assert (await notify_outcome(uow, referral, actor="test")).police
     return World(assistant, actors, referral_id)
 
 
@@ -383,6 +407,7 @@ DIALOGUE_TABLE: list[tuple[str, frozenset[str], str, str, str]] = [
     ("session", frozenset({"worker"}), "on", "today", "case.session"),
     ("next_session", frozenset({"worker"}), "date", "2026-11-25", "case.next_session"),
     ("feedback", frozenset({"worker"}), "helpful", "4", "case.feedback"),
+    ("outcome", frozenset({"worker"}), "outcome", "not_taken_up", "case.outcome"),
 ]
 # Opened from the card of an engaged case (a first-session date set), not just accepted.
 FROM_ENGAGED = {"case.session", "case.next_session", "case.feedback"}
@@ -669,7 +694,7 @@ async def test_the_return_holds_only_the_rows_of_the_askers_scope(
 
 async def test_a_manager_of_another_la_sees_none_of_its_numbers(storage: Storage) -> None:
     here = await world(storage, ACCEPTED)  # the referral is Cardiff's
-    newport = await enrol(here.assistant, 11, InviteSpec("manager", "Nel", la_codes=("newport",)))
+    newport = await enrol(here.assistant, 911, InviteSpec("manager", "Nel", la_codes=("newport",)))
     said = await here.assistant.command(newport, "return", "2026-H2 json")
     assert said is not None and said.replies[0].document is not None
     body = json.loads(said.replies[0].document.data)

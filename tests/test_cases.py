@@ -202,7 +202,7 @@ async def test_the_note_is_kept_encrypted_shown_only_in_the_audited_details_and_
         assert row.note is None and row.result == "spoke"  # the fact stays, the words go
 
 
-async def test_a_refusal_says_did_not_take_up_comes_later_until_a_first_session_is_set(
+async def test_a_refusal_offers_did_not_take_up_until_a_first_session_is_set(
     storage: Storage,
 ) -> None:
     assistant, mair = await people(storage)
@@ -210,13 +210,14 @@ async def test_a_refusal_says_did_not_take_up_comes_later_until_a_first_session_
     await accept(assistant, 2, reference)
     await open_case(mair, reference)
     _saved, card = await record(mair, "Today", "Letter", "They declined", "No note", "Save")
-    assert t("en", "case.declined_later") in card
+    assert t("en", "case.declined_now") in card
     labels = [label for row in mair.buttons() for label in row]
     assert labels == [t("en", key) for key in ("case.record_contact", "case.set_first_session",
-                                               "notify.show_details", "case.back")]  # fmt: skip
+                                               "case.record_outcome", "notify.show_details",
+                                               "case.back")]  # fmt: skip
     await mair.press(t("en", "case.set_first_session"))
     _set, card = await mair.press(t("en", "first_session.today"))
-    assert t("en", "case.declined_later") not in card  # engaged: not taken up no longer applies
+    assert t("en", "case.declined_now") not in card  # engaged: not taken up no longer applies
 
 
 async def test_the_first_session_date_is_from_today_to_the_support_date_and_moving_is_audited(

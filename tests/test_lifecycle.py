@@ -99,14 +99,28 @@ def test_not_taken_up_before_21_days_when_the_individual_refused() -> None:
     assert change.details == {"refused": "True"}  # the audit keeps that it was a refusal
 
 
-def test_completed_needs_at_least_one_attended_session() -> None:
+def test_completed_needs_at_least_one_attended_session_with_engagement_appropriate() -> None:
     case = referred()
     go(case, "accept")
     go(case, "set_first_session", first_session_date=date(2026, 12, 1))
     with pytest.raises(LifecycleError, match="at least one attended session"):
         go(case, "record_completed")
-    case.attended_sessions = 1
+    case.attended_sessions = 1  # attended, but engagement not judged appropriate
+    with pytest.raises(LifecycleError, match="engagement judged appropriate"):
+        go(case, "record_completed")
+    case.appropriate_sessions = 1
     assert go(case, "record_completed") is S.OUTCOME_COMPLETED
+
+
+def test_did_not_engage_needs_its_reason_recorded_and_keeps_it_out_of_the_audit() -> None:
+    case = referred()
+    go(case, "accept")
+    go(case, "set_first_session", first_session_date=date(2026, 12, 1))
+    with pytest.raises(LifecycleError, match="reason recorded"):
+        go(case, "record_not_engaged")
+    change = fire(case, "record_not_engaged", actor="user:2", at=AT, reason_recorded=True)
+    assert case.state is S.OUTCOME_NOT_ENGAGED and change.reason == ""
+    assert change.details == {"reason_recorded": "True"}
 
 
 def test_setting_the_first_session_date_is_remembered_for_later_guards() -> None:
@@ -148,8 +162,10 @@ def test_a_case_closes_only_after_police_were_notified() -> None:
     go(case, "record_not_taken_up")
     with pytest.raises(LifecycleError, match="police have been told"):
         go(case, "close")
-    case.police_notified_at = AT
-    assert go(case, "close") is S.CLOSED
+    told = fire(case, "notify_police", actor="user:2", at=AT)
+    assert (told.to_state, case.police_notified_at) == (S.OUTCOME_NOT_TAKEN_UP, AT)
+    closed = fire(case, "close", actor="user:1", at=AT)
+    assert case.state is S.CLOSED and closed.changes == {"police_acknowledged_at": AT}
 
 
 def test_an_extension_must_move_the_deadline_later_and_give_a_reason() -> None:

@@ -159,7 +159,7 @@ async def test_completion_counts_attended_sessions_from_the_database(
         uow.session.add(
             ParentingSession(
                 referral_id=referral.id, held_on=date(2026, 11, 30), status="attended",
-                recorded_at=clock.now(),
+                engagement="appropriate", recorded_at=clock.now(),
             )
         )  # fmt: skip
         await uow.referrals.transition(referral, "record_completed", actor="user:2")

@@ -15,7 +15,7 @@ from conversations.keyboards import button
 from conversations.notifications.offers import la_of
 from conversations.reply import Button, Reply
 from state_machine.contact import DECLINED
-from state_machine.lifecycle import ReferralState
+from state_machine.lifecycle import OUTCOME_STATES, ReferralState
 from state_machine.obligations import obligations, soonest
 from state_machine.sessions import ATTENDED, SESSION_TOPICS
 from storage.casework import Attempt, Held
@@ -58,14 +58,15 @@ async def card(
     lines.append(t(lang, "case.next", owed=owed_text(lang, owed)))
     if actor.role == "manager":
         lines.append(await _worker_line(uow, lang, referral))
-    lines += ["", *_attempt_lines(lang, attempts)]
+    lines += ["", *attempt_lines(lang, attempts)]
     if _declined(referral, attempts):
-        lines.append(t(lang, "case.declined_later"))
+        lines.append(t(lang, "case.declined_now"))
     held = await uow.casework.sessions(referral)
     lines += _session_lines(lang, held, await uow.casework.planned(referral))
     helpful = await uow.casework.feedback(referral)
     if helpful is not None:
         lines.append(t(lang, "case.feedback", helpful=helpful))
+    lines += _outcome_lines(lang, referral, uow)
     buttons = _buttons(uow, actor, referral, page, attended=tally.attended > 0)
     return Reply("\n".join(lines), buttons=buttons, edit=edit)
 
@@ -95,13 +96,16 @@ async def _worker_line(uow: UnitOfWork, lang: str, referral: Referral) -> str:
     return t(lang, "case.worker", name=worker.display_name)
 
 
-def _attempt_lines(lang: str, attempts: list[Attempt]) -> list[str]:
+def attempt_lines(lang: str, attempts: list[Attempt], *, every: bool = False) -> list[str]:
+    """The contact attempts, oldest first: the latest few, or `every` one (before 'did not
+    take up' is recorded)."""
     if not attempts:
         return [t(lang, "case.attempts_none")]
     lines = [t(lang, "case.attempts", count=len(attempts))]
-    if len(attempts) > SHOWN_ATTEMPTS:
+    shown = attempts if every else attempts[-SHOWN_ATTEMPTS:]
+    if len(shown) < len(attempts):
         lines.append(t(lang, "case.attempts_latest", shown=SHOWN_ATTEMPTS))
-    for a in attempts[-SHOWN_ATTEMPTS:]:
+    for a in shown:
         how = t(lang, f"contact.a.method.{a.method}")
         result = t(lang, f"contact.a.result.{a.result}")
         lines.append(f"• {day(a.on)}: {how}, {result}")
@@ -109,13 +113,24 @@ def _attempt_lines(lang: str, attempts: list[Attempt]) -> list[str]:
 
 
 def _declined(referral: Referral, attempts: list[Attempt]) -> bool:
-    """The individual said no and no first session was ever set: 'did not take up' would
-    be the outcome, which this release cannot record yet; the card says so."""
+    """The individual said no and no first session was ever set: 'did not take up' may be
+    recorded now, without waiting for the 21 days; the card says so."""
     waiting = referral.first_session_date is None and referral.lifecycle_state in (
         S.REFERRED,
         S.ALLOCATED,
     )
     return waiting and any(a.result == DECLINED for a in attempts)
+
+
+def _outcome_lines(lang: str, referral: Referral, uow: UnitOfWork) -> list[str]:
+    """Once an outcome is recorded: whether the police were told, and are yet to
+    acknowledge it."""
+    if referral.lifecycle_state not in OUTCOME_STATES:
+        return []
+    if referral.police_notified_at is None:
+        return [t(lang, "case.police_untold")]
+    told = day(referral.police_notified_at.astimezone(uow.tz).date())
+    return [t(lang, "case.awaiting_acknowledgement", day=told)]
 
 
 def _buttons(
@@ -139,6 +154,7 @@ def _buttons(
         rows += [
             (button(uow, actor, t(lang, "case.record_contact"), "case.contact", referral_id=rid),),
             (button(uow, actor, t(lang, date_label), "case.first_session", referral_id=rid),),
+            (button(uow, actor, t(lang, "case.record_outcome"), "case.outcome", referral_id=rid),),
             (button(uow, actor, t(lang, "notify.show_details"), "referral.details",
                     referral_id=rid),),
         ]  # fmt: skip

@@ -39,7 +39,6 @@ QUESTIONS = (
     Question("note", "text", "note", (NO_NOTE,), personal=True, shortcut=NO_NOTE,
              limit=NOTE_LIMIT),
 )  # fmt: skip
-PLAIN = tuple(q.key for q in QUESTIONS if not q.personal)
 
 
 def _referral(turn: Turn) -> Referral:
@@ -49,13 +48,17 @@ def _referral(turn: Turn) -> Referral:
 
 
 class ContactStore:
-    """The answers so far in the dialogue row; the personal ones sealed."""
+    """The answers so far in the dialogue row; the personal ones sealed (a case's other
+    forms keep theirs the same way)."""
 
-    def __init__(self, uow: UnitOfWork, dialogue: DialogueState) -> None:
+    def __init__(
+        self, uow: UnitOfWork, dialogue: DialogueState, questions: tuple[Question, ...] = QUESTIONS
+    ) -> None:
         self.uow, self.dialogue = uow, dialogue
+        self.plain = tuple(q.key for q in questions if not q.personal)
 
     async def answers(self) -> dict[str, Any]:
-        return {k: self.dialogue.answers[k] for k in PLAIN if k in self.dialogue.answers}
+        return {k: self.dialogue.answers[k] for k in self.plain if k in self.dialogue.answers}
 
     def personal(self) -> dict[str, Any]:
         sealed = self.dialogue.answers.get(SEALED)
@@ -150,5 +153,5 @@ async def save(turn: Turn) -> Outcome:
     )
     await uow.dialogues.end(actor.user_id)
     text = t(turn.lang, "contact.saved", case=await case_label(uow, referral))
-    # A "declined" is where 'did not take up' would be offered: the card below says why not yet.
+    # After a "declined", the card below offers to record 'did not take up'.
     return Outcome([Reply(text, edit=True), await card(uow, actor, referral)])

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from conversations.notifications import nudges
 from conversations.notifications.offers import TO_ADMINS, TO_MANAGERS, TO_WORKERS
+from conversations.notifications.outcome import TO_ADMINS as OUTCOME_TO_ADMINS
+from conversations.notifications.outcome import TO_POLICE, TO_WORKER
 from conversations.notifications.owed import NoticeKind, notice_for
 from conversations.notifications.yot import TO_ADMINS as YOT_TO_ADMINS
 from conversations.notifications.yot import TO_YOT, UNATTENDED
@@ -21,7 +23,17 @@ ATTEMPTS = 3
 
 KINDS: Mapping[str, NoticeKind] = {
     kind.name: kind
-    for kind in (TO_WORKERS, TO_MANAGERS, TO_ADMINS, TO_YOT, YOT_TO_ADMINS, UNATTENDED)
+    for kind in (
+        TO_WORKERS,
+        TO_MANAGERS,
+        TO_ADMINS,
+        TO_YOT,
+        YOT_TO_ADMINS,
+        UNATTENDED,
+        TO_POLICE,
+        OUTCOME_TO_ADMINS,
+        TO_WORKER,
+    )
 }
 
 
