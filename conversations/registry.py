@@ -253,6 +253,7 @@ async def _summary_list(request: Request, payload: Mapping[str, Any]) -> Outcome
         await summary.show_list(
             request.uow, request.actor, None if la is None else str(la),
             str(payload.get("key")), int(payload.get("page", 0)),
+            turn=bool(payload.get("turn", False)),
         )
     )  # fmt: skip
 

@@ -168,10 +168,11 @@ async def command(uow: UnitOfWork, actor: Actor) -> Outcome:
 
 
 async def show_list(
-    uow: UnitOfWork, actor: Actor, la_code: str | None, key: str, page: int
+    uow: UnitOfWork, actor: Actor, la_code: str | None, key: str, page: int, *, turn: bool
 ) -> Reply:
-    """The cases behind one number, reference and initials, each opening its card. Scope is
-    checked again now: an LA outside the presser's scope is refused."""
+    """The cases behind one number, reference and initials, each opening its card: a new
+    message under the summary (which stays), replaced in place when its pages are turned.
+    Scope is checked again now: an LA outside the presser's scope is refused."""
     lang = actor.language
     scope = scope_of(actor)
     if scope is None or not lists_for(actor) or key not in LISTED:
@@ -181,7 +182,7 @@ async def show_list(
     data = await read(uow, scope)
     items = compute(uow, data, la_code).lists[key]
     if not items:
-        return Reply(t(lang, "summary.list_empty"), edit=True)
+        return Reply(t(lang, "summary.list_empty"), edit=turn)
     pages = (len(items) + PER_PAGE - 1) // PER_PAGE
     page = min(max(page, 0), pages - 1)
     lines = [t(lang, f"summary.list.{key}", n=len(items))]
@@ -194,10 +195,11 @@ async def show_list(
         lines.append(f"{n}. {label}")
         rows.append((button(uow, actor, label, "case.open", referral_id=r.id),))
     turn = [
-        button(uow, actor, t(lang, words), "summary.list", la=la_code, key=key, page=to)
+        button(uow, actor, t(lang, words), "summary.list", la=la_code, key=key, page=to,
+               turn=True)
         for words, to, show in (("cases.previous", page - 1, page > 0),
                                 ("cases.next", page + 1, page < pages - 1)) if show
     ]  # fmt: skip
     if turn:
         rows.append(tuple(turn))
-    return Reply("\n".join(lines), buttons=tuple(rows), edit=True)
+    return Reply("\n".join(lines), buttons=tuple(rows), edit=turn)
