@@ -21,6 +21,7 @@ from storage.uow import Storage
 from tests.assistant_script import enrol as enrol_actor
 from tests.fakeapi import FakeBotApi, SimUser
 from tests.harness import running_bot
+from tests.monitoring_data import Cases, utc
 from tests.screening_script import enrol
 from tests.summary_data import (
     CARDIFF_LISTS,
@@ -28,6 +29,7 @@ from tests.summary_data import (
     CARDIFF_OUTCOMES,
     CARDIFF_WELSH,
     NEWPORT_LISTS,
+    NOW,
     OVERDUE,
     build,
 )
@@ -248,3 +250,32 @@ async def test_at_the_console_the_summary_is_numbered_and_the_chart_saved(
     assert t(lang, "overdue.title", count=3) in text
     assert t(lang, "workload.title") in text
     assert f"  [1] {t(lang, 'summary.list.referred', n=1)}" in said
+
+
+async def test_a_long_list_comes_in_pages_turned_in_place(
+    storage: Storage, api: FakeBotApi, clock: FixedClock
+) -> None:
+    cases = Cases(storage, clock)
+    made = [await cases.refer(utc(2026, 11, 20, 9, n), "newport") for n in range(10)]
+    clock.set(NOW)
+    refs = await references(storage, {str(n): rid for n, rid in enumerate(made)})
+    manager = api.user(450, "Nerys", language_code="cy")
+    async with running_bot(storage, api):
+        await first_a_worker(storage, api)
+        await enrol(storage, manager, InviteSpec("manager", "Nerys", la_codes=("newport",)))
+        await manager.send("/summary")
+        await manager.wait_for_reply(2)
+        label = t("cy", "summary.list.referred", n=10)
+        await manager.press(label)
+        (first,) = await manager.wait_for_reply()
+        assert (first.text or "").splitlines()[:2] == [label, t("cy", "cases.page", page=1,
+                                                                 pages=2)]  # fmt: skip
+        assert [row[0] for row in first.buttons[:-1]] == [f"{refs[str(n)]} (–)" for n in range(8)]
+        assert first.buttons[-1] == [t("cy", "cases.next")]
+        await manager.press(t("cy", "cases.next"))
+        page_two = t("cy", "cases.page", page=2, pages=2)
+        await manager.wait_until(lambda u: page_two in (u.last_text or ""), what=page_two)
+        turned = manager.last
+        assert turned is not None and turned.message_id == first.message_id and turned.edited
+        assert [row[0] for row in turned.buttons[:-1]] == [f"{refs[str(n)]} (–)" for n in (8, 9)]
+        assert turned.buttons[-1] == [t("cy", "cases.previous")]

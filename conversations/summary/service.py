@@ -194,12 +194,12 @@ async def show_list(
         label = await case_label(uow, r)
         lines.append(f"{n}. {label}")
         rows.append((button(uow, actor, label, "case.open", referral_id=r.id),))
-    turn = [
+    pager = [
         button(uow, actor, t(lang, words), "summary.list", la=la_code, key=key, page=to,
                turn=True)
         for words, to, show in (("cases.previous", page - 1, page > 0),
                                 ("cases.next", page + 1, page < pages - 1)) if show
     ]  # fmt: skip
-    if turn:
-        rows.append(tuple(turn))
+    if pager:
+        rows.append(tuple(pager))
     return Reply("\n".join(lines), buttons=tuple(rows), edit=turn)
