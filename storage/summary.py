@@ -59,7 +59,7 @@ def outcomes_query(scope: Scope, start: datetime, end: datetime) -> Select[Refer
     return statement.order_by(Referral.outcome_recorded_at)
 
 
-def welsh_query(referral_ids: Sequence[int]) -> Select[tuple[int]]:
+def welsh_query(referral_ids: Sequence[int]) -> Select[int]:
     """Of these referrals, those with a Welsh-medium session attended (the referral_id index)."""
     return (
         select(ParentingSession.referral_id)
