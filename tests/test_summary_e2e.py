@@ -6,15 +6,19 @@ manager of one LA never sees another's; and the same at the console."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.console import run_console
+from bot.send import parts
 from conversations.assistant import Assistant
 from conversations.enrolment import InviteSpec
 from conversations.i18n import t
+from conversations.summary import workload
 from conversations.summary.figures import LISTED
+from conversations.summary.workload import Load
 from state_machine.clock import FixedClock
 from storage.models import Referral
 from storage.uow import Storage
@@ -279,3 +283,14 @@ async def test_a_long_list_comes_in_pages_turned_in_place(
         assert turned is not None and turned.message_id == first.message_id and turned.edited
         assert [row[0] for row in turned.buttons[:-1]] == [f"{refs[str(n)]} (–)" for n in (8, 9)]
         assert turned.buttons[-1] == [t("cy", "cases.previous")]
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_a_long_workload_goes_in_parts_each_of_whole_lines(lang: str) -> None:
+    found = [Load(n, 3, date(2026, 12, 6), n % 2) for n in range(400)]
+    names = {n: f"Gweithiwr {n} ap Rhys ab Ifan" for n in range(400)}
+    whole = workload.text(lang, found, names)
+    sent = parts(whole)
+    assert len(sent) > 1 and all(len(p) <= 4096 for p in sent)
+    assert "\n".join(sent) == whole  # nothing lost, and each cut is at a line's end
+    assert all(p.split("\n")[-1] in whole.split("\n") for p in sent)

@@ -53,16 +53,9 @@ def reallocate_buttons(uow: UnitOfWork, actor: Actor, load: Load) -> tuple[Butto
     return ()
 
 
-async def show(uow: UnitOfWork, actor: Actor) -> Reply:
-    lang = actor.language
-    if actor.role != "manager":
-        return Reply(t(lang, "button.stale"))
-    found = await loads(uow, actor)
-    if not found:
-        return Reply(t(lang, "workload.none"))
-    names = await uow.summary.names([x.worker_id for x in found if x.worker_id is not None])
+def text(lang: str, found: list[Load], names: dict[int, str]) -> str:
+    """One line per worker: a long list is sent in parts between lines (bot/send.py)."""
     lines = [t(lang, "workload.title"), ""]
-    rows: list[tuple[Button, ...]] = []
     for x in found:
         who = (
             t(lang, "workload.unallocated") if x.worker_id is None else names.get(x.worker_id, "–")
@@ -71,6 +64,16 @@ async def show(uow: UnitOfWork, actor: Actor) -> Reply:
         if x.overdue:
             line += " " + t(lang, "workload.overdue", n=x.overdue)
         lines.append(line)
-        if extra := reallocate_buttons(uow, actor, x):
-            rows.append(extra)
-    return Reply("\n".join(lines), buttons=tuple(rows))
+    return "\n".join(lines)
+
+
+async def show(uow: UnitOfWork, actor: Actor) -> Reply:
+    lang = actor.language
+    if actor.role != "manager":
+        return Reply(t(lang, "button.stale"))
+    found = await loads(uow, actor)
+    if not found:
+        return Reply(t(lang, "workload.none"))
+    names = await uow.summary.names([x.worker_id for x in found if x.worker_id is not None])
+    rows = tuple(extra for x in found if (extra := reallocate_buttons(uow, actor, x)))
+    return Reply(text(lang, found, names), buttons=rows)
