@@ -16,7 +16,8 @@ from bot.send import parts
 from conversations.assistant import Assistant
 from conversations.enrolment import InviteSpec
 from conversations.i18n import t
-from conversations.summary import workload
+from conversations.summary import chart, workload
+from conversations.summary import service as summary
 from conversations.summary.figures import LISTED
 from conversations.summary.workload import Load
 from state_machine.clock import FixedClock
@@ -294,3 +295,22 @@ def test_a_long_workload_goes_in_parts_each_of_whole_lines(lang: str) -> None:
     assert len(sent) > 1 and all(len(p) <= 4096 for p in sent)
     assert "\n".join(sent) == whole  # nothing lost, and each cut is at a line's end
     assert all(p.split("\n")[-1] in whole.split("\n") for p in sent)
+
+
+async def test_the_charts_bars_are_the_hand_built_referrals_by_month_and_outcome(
+    storage: Storage, clock: FixedClock
+) -> None:
+    await build(storage, clock)
+    async with storage.unit_of_work() as uow:
+        data = await summary.read(uow, summary.Scope(None))
+        bars = chart.counts(data.received, data.now, uow.tz)
+    assert [d.month for d in chart.months(NOW.date())] == [*range(1, 13)]  # Jan-Dec 2026
+    months = {g: {i + 1: n for i, n in enumerate(v) if n} for g, v in bars.items()}
+    assert months == {
+        "completed": {10: 1},  # welsh_unmet
+        "not_engaged": {},
+        "not_taken_up": {10: 1},  # told
+        # late_delivery; welsh_met; soon, late_first and newport_waiting; new_waiting
+        "open": {8: 1, 10: 1, 11: 3, 12: 1},
+        "other": {},
+    }

@@ -65,7 +65,7 @@ def counts(received: Sequence[Referral], now: datetime, tz: ZoneInfo) -> dict[st
 def render(lang: str, received: Sequence[Referral], now: datetime, tz: ZoneInfo) -> bytes:
     firsts = months(local_date(now, tz))
     data = counts(received, now, tz)
-    fig = Figure(figsize=(6, 6), dpi=160)  # square: fills a phone's width
+    fig = Figure(figsize=(6, 7), dpi=160)  # a little taller than wide: fills a phone's width
     ax = fig.add_subplot()
     x = list(range(12))
     bottom = [0] * 12
@@ -78,9 +78,11 @@ def render(lang: str, received: Sequence[Referral], now: datetime, tz: ZoneInfo)
                   rotation=60, fontsize=11)  # fmt: skip
     ax.tick_params(axis="y", labelsize=11)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(t(lang, "chart.title"), fontsize=14)
+    span = " – ".join(str(format_date(d, "MMM y", locale=locale)) for d in (firsts[0], firsts[-1]))
+    ax.set_title(f"{t(lang, 'chart.title')}\n{span}", fontsize=14)
     ax.set_ylabel(t(lang, "chart.ylabel"), fontsize=12)
-    ax.legend(fontsize=10, loc="upper left", frameon=False)
+    # Under the bars, so it never hides one.
+    ax.legend(fontsize=11, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     out = io.BytesIO()
