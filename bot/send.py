@@ -85,6 +85,15 @@ async def send_replies(bot: Bot, chat_id: int, outcome: Outcome, *, pressed: int
     """An outcome's replies and menu; `pressed` is the message whose button was pressed."""
     for reply in outcome.replies:
         markup = keyboard(reply)
+        if reply.document is not None and reply.document.mime_type.startswith("image/"):
+            picture = reply.document  # a chart: shown as a photo, its text as the caption
+            await bot.send_photo(
+                chat_id,
+                InputFile(picture.data, filename=picture.filename),
+                caption=reply.text,
+                reply_markup=markup,
+            )
+            continue
         if reply.document is not None:  # a file, its text as the caption (a short one)
             doc = reply.document
             await bot.send_document(

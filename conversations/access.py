@@ -16,11 +16,11 @@ ROLES: tuple[Role, ...] = get_args(Role)
 # Commands each role sees in its menu and in /help, in menu order.
 COMMON = ("help", "language", "whoami", "cancel")
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "police": ("screen", *COMMON),
+    "police": ("screen", "summary", *COMMON),  # their force's counts, no one's details
     "yot": ("screen", *COMMON),
     "worker": ("cases", "nudges", *COMMON),
-    "manager": ("cases", "nudges", "return", *COMMON),
-    "admin": ("invite", "users", "return", *COMMON),  # the return is counts only
+    "manager": ("summary", "overdue", "workload", "cases", "nudges", "return", *COMMON),
+    "admin": ("invite", "users", "summary", "return", *COMMON),  # counts only
 }
 
 

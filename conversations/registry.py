@@ -35,6 +35,8 @@ from conversations.nudges import coming, snooze
 from conversations.reply import Outcome, Reply
 from conversations.screening import handover, submit
 from conversations.screening import service as screening
+from conversations.summary import overdue, workload
+from conversations.summary import service as summary
 from state_machine.lifecycle import ReferralState
 from storage.dialogues import DialogueState
 from storage.uow import UnitOfWork
@@ -142,6 +144,18 @@ async def _nudges(request: Request, _args: str) -> Outcome:
     return _one(await coming.show(request.uow, request.actor))
 
 
+async def _summary(request: Request, _args: str) -> Outcome:
+    return await summary.command(request.uow, request.actor)
+
+
+async def _overdue(request: Request, _args: str) -> Outcome:
+    return _one(await overdue.show(request.uow, request.actor))
+
+
+async def _workload(request: Request, _args: str) -> Outcome:
+    return _one(await workload.show(request.uow, request.actor))
+
+
 COMMANDS: Mapping[str, CommandRun] = {
     "cases": _cases,
     "help": _help,
@@ -153,6 +167,9 @@ COMMANDS: Mapping[str, CommandRun] = {
     "screen": _screen,
     "return": _return,
     "nudges": _nudges,
+    "summary": _summary,
+    "overdue": _overdue,
+    "workload": _workload,
 }
 
 
@@ -232,6 +249,22 @@ async def _nudges_page(request: Request, payload: Mapping[str, Any]) -> Outcome:
     return _one(await coming.show(request.uow, request.actor, page, edit=True))
 
 
+async def _summary_list(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    la = payload.get("la")
+    return _one(
+        await summary.show_list(
+            request.uow, request.actor, None if la is None else str(la),
+            str(payload.get("key")), int(payload.get("page", 0)),
+            turn=bool(payload.get("turn", False)),
+        )
+    )  # fmt: skip
+
+
+async def _overdue_page(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    page = int(payload.get("page", 0))
+    return _one(await overdue.show(request.uow, request.actor, page, edit=True))
+
+
 def _opens(entry: CaseForm) -> ActionRun:
     """A card's button that opens a case form, in the case states the form allows."""
 
@@ -266,6 +299,8 @@ ACTIONS: Mapping[str, Action] = {
     "case.first_session": Action(("worker",), _case_first_session),
     "nudge.snooze": Action(NUDGED, _snooze),
     "nudges.page": Action(NUDGED, _nudges_page),
+    "summary.list": Action(("manager",), _summary_list),  # lists: managers only
+    "overdue.page": Action(("manager",), _overdue_page),
     "case.session": Action(("worker",), _opens(session.ENTRY)),
     "case.next_session": Action(("worker",), _opens(next_session.ENTRY)),
     "case.feedback": Action(("worker",), _opens(feedback.ENTRY)),

@@ -15,7 +15,8 @@ class Button:
 
 @dataclass(frozen=True)
 class Document:
-    """A file sent with a reply (the monitoring return); the console saves it to a path."""
+    """A file sent with a reply (the monitoring return; an image, /summary's chart, goes as a
+    photo); the console saves it to a path."""
 
     filename: str
     data: bytes = field(repr=False)

@@ -27,6 +27,7 @@ from storage.reference import ReferenceData
 from storage.referrals import ReferralRepository
 from storage.replies import ReplyStore
 from storage.sender import Sender, admit, read_sender
+from storage.summary import SummaryStore
 
 
 class Storage:
@@ -69,6 +70,7 @@ class UnitOfWork:
     nudges: NudgeLedger
     replies: ReplyStore
     monitoring: MonitoringStore
+    summary: SummaryStore
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
@@ -97,6 +99,7 @@ class UnitOfWork:
         self.nudging = s.nudging
         self.replies = ReplyStore(self.session, s.cipher)
         self.monitoring = MonitoringStore(self.session, s.clock, self.audit)
+        self.summary = SummaryStore(self.session)
         self.clock = s.clock
         self.tz = s.tz
         self.cipher = s.cipher  # a dialogue's personal answers are kept sealed until saved

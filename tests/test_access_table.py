@@ -103,6 +103,10 @@ COMMAND_TABLE: dict[str, frozenset[str]] = {
     # The monitoring return: managers for their LAs (or all Wales), admins counts only.
     "return": frozenset({"manager", "admin"}),
     "nudges": frozenset({"worker", "manager"}),  # deadline nudges go to LA staff
+    # Status summaries: managers for their LAs, police their force's counts, admins counts.
+    "summary": frozenset({"manager", "police", "admin"}),
+    "overdue": frozenset({"manager"}),  # the lists behind the numbers: managers only
+    "workload": frozenset({"manager"}),
 }
 COMMAND_ROWS = [
     pytest.param(
@@ -283,6 +287,23 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     ("sergeant-gwent", "pages nudges", "nudges.page", NUDGED_OWN, REFUSED),
     ("yot-gwent", "pages nudges", "nudges.page", NUDGED_OWN, REFUSED),
     ("admin", "pages nudges", "nudges.page", NUDGED_OWN, REFUSED),
+    # The list behind a number of /summary (here: Cardiff's referrals waiting): the managers
+    # of that LA and national ones. Police and admins see counts only; a worker has /cases.
+    ("manager-cardiff", "opens a cardiff list", "summary.list", SUBMITTED, ALLOWED),
+    ("manager-national", "opens a cardiff list", "summary.list", SUBMITTED, ALLOWED),
+    ("manager-cardiff moved to newport", "opens a cardiff list", "summary.list", SUBMITTED,
+     REFUSED),
+    *[(who, "opens a cardiff list", "summary.list", SUBMITTED, REFUSED)
+      for who in ("worker-cardiff", "sergeant-gwent", "police-south-wales", "yot-gwent",
+                  "admin")],
+    # Paging /overdue: managers, each seeing their own scope.
+    ("manager-cardiff", "pages the overdue cases", "overdue.page", ACCEPTED, ALLOWED),
+    ("manager-national", "pages the overdue cases", "overdue.page", ACCEPTED, ALLOWED),
+    ("manager-cardiff moved to newport", "pages the overdue cases", "overdue.page", ACCEPTED,
+     ALLOWED),
+    *[(who, "pages the overdue cases", "overdue.page", ACCEPTED, REFUSED)
+      for who in ("worker-cardiff", "sergeant-gwent", "police-south-wales", "yot-gwent",
+                  "admin")],
 ]  # fmt: skip
 
 
@@ -370,8 +391,10 @@ async def payload_for(
             )
         assert claim is not None, "a nudge was claimed for them"
         return {"nudge": claim}
-    if action in ("cases.page", "nudges.page"):
+    if action in ("cases.page", "nudges.page", "overdue.page"):
         return {"page": 0}
+    if action == "summary.list":
+        return {"la": "cardiff", "key": "referred", "page": 0}
     return {}
 
 
