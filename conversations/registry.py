@@ -23,6 +23,7 @@ from conversations.cases import (
     first_session,
     listing,
     next_session,
+    safeguarding,
     scope,
     session,
 )
@@ -258,6 +259,7 @@ ACTIONS: Mapping[str, Action] = {
     "case.session": Action(("worker",), _opens(session.ENTRY)),
     "case.next_session": Action(("worker",), _opens(next_session.ENTRY)),
     "case.feedback": Action(("worker",), _opens(feedback.ENTRY)),
+    "case.concern": Action(("worker",), _opens(safeguarding.ENTRY)),
 }
 
 
@@ -330,7 +332,8 @@ DIALOGUES: Mapping[str, DialogueKind] = {
                      roles=("worker",)),
         DialogueKind(first_session.KIND, "cases", _first_session_button, _first_session_text,
                      _end_only, roles=("worker",)),
-        *(_case_form(entry) for entry in (session.ENTRY, next_session.ENTRY, feedback.ENTRY)),
+        *(_case_form(entry) for entry in (session.ENTRY, next_session.ENTRY, feedback.ENTRY,
+                                               safeguarding.ENTRY)),
     )
 }  # fmt: skip
 

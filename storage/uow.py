@@ -26,6 +26,7 @@ from storage.personal import PersonalDetailsStore
 from storage.reference import ReferenceData
 from storage.referrals import ReferralRepository
 from storage.replies import ReplyStore
+from storage.safeguarding import SafeguardingRepository
 from storage.sender import Sender, admit, read_sender
 
 
@@ -64,6 +65,7 @@ class UnitOfWork:
     people: PeopleRepository
     buttons: ButtonStore
     casework: CaseworkRepository
+    safeguarding: SafeguardingRepository
     dialogues: DialogueStore
     notifications: NotificationStore
     nudges: NudgeLedger
@@ -91,6 +93,7 @@ class UnitOfWork:
         self.people = PeopleRepository(self.session, s.clock, self.audit, s.reference)
         self.buttons = ButtonStore(self.session)
         self.casework = CaseworkRepository(self.session, s.clock, s.cipher, self.audit)
+        self.safeguarding = SafeguardingRepository(self.session, s.clock, s.cipher, self.audit)
         self.dialogues = DialogueStore(self.session, s.clock)
         self.notifications = NotificationStore(self.session)
         self.nudges = NudgeLedger(self.session)

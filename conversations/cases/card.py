@@ -1,7 +1,7 @@
 """The case card: reference, initials, state, the dates that matter, what is owed next, the
 contact attempts, the sessions (attended of those logged, the last one, the next planned, the
-§7 topics covered so far), the parent's feedback, and buttons for what the reader may do on
-it now."""
+§7 topics covered so far), the parent's feedback, the safeguarding concerns raised, and
+buttons for what the reader may do on it now."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from state_machine.sessions import ATTENDED, SESSION_TOPICS
 from storage.casework import Attempt, Held
 from storage.models import Referral
 from storage.referrals import case_from
+from storage.safeguarding import Concern
 from storage.uow import UnitOfWork
 
 SHOWN_ATTEMPTS = 5  # the latest few: the card stays one phone screen
@@ -66,6 +67,7 @@ async def card(
     helpful = await uow.casework.feedback(referral)
     if helpful is not None:
         lines.append(t(lang, "case.feedback", helpful=helpful))
+    lines += _concern_lines(lang, await uow.safeguarding.concerns(referral))
     buttons = _buttons(uow, actor, referral, page, attended=tally.attended > 0)
     return Reply("\n".join(lines), buttons=buttons, edit=edit)
 
@@ -85,6 +87,15 @@ def _session_lines(lang: str, held: list[Held], planned: date | None) -> list[st
     if covered:
         lines.append(t(lang, "case.topics_covered", count=len(covered), total=len(SESSION_TOPICS)))
     return lines
+
+
+def _concern_lines(lang: str, concerns: list[Concern]) -> list[str]:
+    """How many concerns were raised and the latest one's level (the words: in the details)."""
+    if not concerns:
+        return []
+    latest = concerns[-1]
+    level = t(lang, f"concern.a.level.{latest.level}")
+    return [t(lang, "case.concerns", count=len(concerns), day=day(latest.on), level=level)]
 
 
 async def _worker_line(uow: UnitOfWork, lang: str, referral: Referral) -> str:
@@ -141,6 +152,7 @@ def _buttons(
             (button(uow, actor, t(lang, date_label), "case.first_session", referral_id=rid),),
             (button(uow, actor, t(lang, "notify.show_details"), "referral.details",
                     referral_id=rid),),
+            (button(uow, actor, t(lang, "case.raise_concern"), "case.concern", referral_id=rid),),
         ]  # fmt: skip
     elif actor.role == "worker" and referral.lifecycle_state is S.REFERRED:
         rows.append((button(uow, actor, t(lang, "notify.accept"), "referral.accept",

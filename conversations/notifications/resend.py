@@ -10,6 +10,7 @@ from datetime import timedelta
 from conversations.notifications import nudges
 from conversations.notifications.offers import TO_ADMINS, TO_MANAGERS, TO_WORKERS
 from conversations.notifications.owed import NoticeKind, notice_for
+from conversations.notifications.safeguarding import TO_MANAGERS as CONCERN_TO_MANAGERS
 from conversations.notifications.yot import TO_ADMINS as YOT_TO_ADMINS
 from conversations.notifications.yot import TO_YOT, UNATTENDED
 from conversations.reply import Notice
@@ -21,7 +22,15 @@ ATTEMPTS = 3
 
 KINDS: Mapping[str, NoticeKind] = {
     kind.name: kind
-    for kind in (TO_WORKERS, TO_MANAGERS, TO_ADMINS, TO_YOT, YOT_TO_ADMINS, UNATTENDED)
+    for kind in (
+        TO_WORKERS,
+        TO_MANAGERS,
+        TO_ADMINS,
+        TO_YOT,
+        YOT_TO_ADMINS,
+        UNATTENDED,
+        CONCERN_TO_MANAGERS,
+    )
 }
 
 
