@@ -22,6 +22,7 @@ from conversations.cases import (
     feedback,
     first_session,
     listing,
+    measure,
     next_session,
     safeguarding,
     scope,
@@ -260,6 +261,7 @@ ACTIONS: Mapping[str, Action] = {
     "case.next_session": Action(("worker",), _opens(next_session.ENTRY)),
     "case.feedback": Action(("worker",), _opens(feedback.ENTRY)),
     "case.concern": Action(("worker",), _opens(safeguarding.ENTRY)),
+    "case.measure": Action(("worker",), _opens(measure.ENTRY)),
 }
 
 
@@ -333,7 +335,7 @@ DIALOGUES: Mapping[str, DialogueKind] = {
         DialogueKind(first_session.KIND, "cases", _first_session_button, _first_session_text,
                      _end_only, roles=("worker",)),
         *(_case_form(entry) for entry in (session.ENTRY, next_session.ENTRY, feedback.ENTRY,
-                                               safeguarding.ENTRY)),
+                                               safeguarding.ENTRY, measure.ENTRY)),
     )
 }  # fmt: skip
 

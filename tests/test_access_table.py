@@ -208,7 +208,9 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     # allocated to, while it is in their LAs.
     # Raising a safeguarding concern is recording too (the LA's managers are alerted, and
     # open the case from the alert): only the worker it is allocated to.
-    *[row for action in ("case.contact", "case.first_session", "case.concern") for row in [
+    # So is a distance-travelled measure (a questionnaire's score at the start or the end).
+    *[row for action in ("case.contact", "case.first_session", "case.concern", "case.measure")
+      for row in [
         ("worker-cardiff", "records on the case they accepted", action, ACCEPTED, ALLOWED),
         ("worker-cardiff", "records on a case not yet accepted", action, SUBMITTED, REFUSED),
         ("worker-cardiff-2", "records on a colleague's case", action, ACCEPTED, REFUSED),
@@ -386,6 +388,7 @@ DIALOGUE_TABLE: list[tuple[str, frozenset[str], str, str, str]] = [
     ("next_session", frozenset({"worker"}), "date", "2026-11-25", "case.next_session"),
     ("feedback", frozenset({"worker"}), "helpful", "4", "case.feedback"),
     ("concern", frozenset({"worker"}), "level", "concern", "case.concern"),
+    ("measure", frozenset({"worker"}), "tool", "sdq_total", "case.measure"),
 ]
 # Opened from the card of an engaged case (a first-session date set), not just accepted.
 FROM_ENGAGED = {"case.session", "case.next_session", "case.feedback"}

@@ -213,7 +213,8 @@ async def test_a_refusal_says_did_not_take_up_comes_later_until_a_first_session_
     assert t("en", "case.declined_later") in card
     labels = [label for row in mair.buttons() for label in row]
     assert labels == [t("en", key) for key in ("case.record_contact", "case.set_first_session",
-                                               "notify.show_details", "case.raise_concern",
+                                               "notify.show_details", "case.record_measure",
+                                               "case.raise_concern",
                                                "case.back")]  # fmt: skip
     await mair.press(t("en", "case.set_first_session"))
     _set, card = await mair.press(t("en", "first_session.today"))

@@ -32,10 +32,10 @@ async def test_a_console_worker_raises_an_immediate_risk_by_numbers_in_welsh(
     await drive(assistant, sergeant, script.whole("en"))
     # Accept; Open the case; Raise a safeguarding concern: Immediate risk, the words, Referred
     # to the police, Today; Save.
-    term = Terminal("1", "2", "4", "1", WORDS, "2", "1", "2", "/quit")
+    term = Terminal("1", "2", "5", "1", WORDS, "2", "1", "2", "/quit")
     await run_console(assistant, nia, term.ask, term.say)
     case = next(line.split(" · ")[0] for line in term.shown if " · Caerdydd" in line)
-    assert f"  [4] {t('cy', 'case.raise_concern')}" in term.shown
+    assert f"  [5] {t('cy', 'case.raise_concern')}" in term.shown
     saved = t("cy", "concern.saved", case=case, day="23/11/2026")
     assert f"{t('cy', 'concern.act_now')}\n\n{saved}" in term.text
     level = t("cy", "concern.a.level.immediate_risk")
