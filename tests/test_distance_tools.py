@@ -2,7 +2,7 @@
 measures, each checked (names in both languages, a range, a direction); a mistake is one line
 naming the tool; an admin's file replaces the shipped one; the positive-outcome rule (end
 strictly better than start in the tool's direction) is what both the case and the monitoring
-return use."""
+return use; and a score recorded at the console."""
 
 from __future__ import annotations
 
@@ -13,11 +13,20 @@ from typing import Any
 
 import pytest
 
+from bot.console import console_actor, run_console
 from bot.settings import SettingsError, load_settings
+from conversations.assistant import Assistant
+from conversations.enrolment import InviteSpec
+from conversations.i18n import t
+from state_machine.clock import FixedClock
 from state_machine.distance_tools import DistanceToolsError, parse_tools, positive
 from state_machine.monitoring import CaseRecord, MeasureRecord, Window, positive_outcome
 from state_machine.periods import Period
 from storage.distance_tools import read_tools
+from storage.uow import Storage
+from tests import screening_script as script
+from tests.assistant_script import drive, enrol
+from tests.test_console_and_admin_cli import Terminal
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = parse_tools(tomllib.loads((ROOT / "state_machine" / "distance_tools.toml").read_text()))
@@ -114,3 +123,21 @@ def test_an_admins_file_replaces_the_shipped_tools_and_a_bad_one_stops_the_start
     tools.write_text("[[tool]\n")
     with pytest.raises(SettingsError, match="is not valid TOML"):
         load_settings(OOCPS_DISTANCE_TOOLS=str(tools))
+
+
+async def test_a_console_worker_records_a_start_score_by_numbers_in_welsh(
+    storage: Storage, clock: FixedClock
+) -> None:
+    assistant = Assistant(storage, "oocps_bot")
+    nia = await console_actor(storage, InviteSpec("worker", "Nia", la_codes=("cardiff",)), "cy")
+    sergeant = await enrol(assistant, 1, InviteSpec("police", "Sgt", "gwent"))
+    await drive(assistant, sergeant, script.whole("en"))
+    # Accept; Open the case; Record a questionnaire score: the SDQ, at the start, today, 22;
+    # Save.
+    term = Terminal("1", "2", "4", "1", "1", "1", "22", "2", "/quit")
+    await run_console(assistant, nia, term.ask, term.say)
+    sdq = SHIPPED.named("sdq_total")
+    assert sdq is not None
+    assert f"  [4] {t('cy', 'case.record_measure')}" in term.shown
+    assert f"  [1] {sdq.name('cy')}" in term.shown
+    assert t("cy", "case.measure_start", score="22", day="23/11/2026") in term.text
