@@ -102,7 +102,7 @@ async def test_a_concern_alerts_the_las_managers_and_the_case_stays_open(
                                initials="SDJ", level=level, action=police,
                                day="25/11/2026")  # fmt: skip
         assert len(manager.messages) == before + 1
-        for private in (SEEN, "Mair", "Sian", "Jones"):
+        for private in (SEEN, "Mair", "Siân", "Dafydd-Jones"):
             assert private not in (alert.text or "")
         opened = await press_edit(manager, t(lang, "notify.open_case"), case)
         assert t(lang, "case.concerns", count=1, day="25/11/2026", level=level) in opened
