@@ -27,7 +27,9 @@ def make_storage(settings: Settings) -> Storage:
     assert key is not None
     cipher = FieldCipher(key.get_secret_value())
     database = Database(settings.database_url)
-    return Storage(database, SystemClock(), cipher, settings.tz, settings.nudge_rules)
+    return Storage(
+        database, SystemClock(), cipher, settings.tz, settings.nudge_rules, settings.distance_tools
+    )
 
 
 async def _upgrade(storage: Storage) -> None:

@@ -9,8 +9,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from state_machine.distance_tools import DistanceTools, DistanceToolsError
 from state_machine.nudge_rules import NudgeRules, NudgeRulesError
 from storage.crypto import CipherKeyError, FieldCipher
+from storage.distance_tools import read_tools
 from storage.nudges import read_rules
 
 TELEGRAM_API = "https://api.telegram.org/bot"
@@ -47,6 +49,8 @@ class Settings(BaseSettings):
     state_dir: str | None = Field(default=None, alias="OOCPS_STATE_DIR")
     # A file of deadline nudge rules instead of the shipped state_machine/nudge_rules.toml.
     nudge_rules_file: str | None = Field(default=None, alias="OOCPS_NUDGE_RULES")
+    # A file of distance-travelled tools instead of the shipped state_machine/distance_tools.toml.
+    distance_tools_file: str | None = Field(default=None, alias="OOCPS_DISTANCE_TOOLS")
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -109,6 +113,17 @@ class Settings(BaseSettings):
             return value
         return None
 
+    @field_validator("distance_tools_file")
+    @classmethod
+    def _tools(cls, value: str | None) -> str | None:
+        if value:
+            try:
+                read_tools(value)
+            except DistanceToolsError as exc:
+                raise ValueError(str(exc)) from exc
+            return value
+        return None
+
     @field_validator("log_level")
     @classmethod
     def _level(cls, value: str) -> str:
@@ -120,6 +135,11 @@ class Settings(BaseSettings):
     def nudge_rules(self) -> NudgeRules:
         """The deadline nudge rules in force (checked when the settings were read)."""
         return read_rules(self.nudge_rules_file)
+
+    @property
+    def distance_tools(self) -> DistanceTools:
+        """The distance-travelled tools in force (checked when the settings were read)."""
+        return read_tools(self.distance_tools_file)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -23,8 +23,10 @@ from conversations.cases import (
     feedback,
     first_session,
     listing,
+    measure,
     next_session,
     outcome,
+    safeguarding,
     scope,
     session,
 )
@@ -306,6 +308,8 @@ ACTIONS: Mapping[str, Action] = {
     "case.feedback": Action(("worker",), _opens(feedback.ENTRY)),
     "case.outcome": Action(("worker",), _case_outcome),
     "referral.acknowledge": Action(("police",), _acknowledge),
+    "case.concern": Action(("worker",), _opens(safeguarding.ENTRY)),
+    "case.measure": Action(("worker",), _opens(measure.ENTRY)),
 }
 
 
@@ -388,7 +392,8 @@ DIALOGUES: Mapping[str, DialogueKind] = {
                      roles=("worker",)),
         DialogueKind(first_session.KIND, "cases", _first_session_button, _first_session_text,
                      _end_only, roles=("worker",)),
-        *(_case_form(entry) for entry in (session.ENTRY, next_session.ENTRY, feedback.ENTRY)),
+        *(_case_form(entry) for entry in (session.ENTRY, next_session.ENTRY, feedback.ENTRY,
+                                          safeguarding.ENTRY, measure.ENTRY)),
         DialogueKind(outcome.KIND, "cases", _outcome_button, _outcome_text, _end_only,
                      roles=("worker",)),
     )

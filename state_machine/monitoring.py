@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from state_machine.deadlines import SERVICE_TZ
+from state_machine.distance_tools import Direction
 from state_machine.periods import Period
 
 # The eleven counts of §8(ii), in the guidance's order. These keys are the column names in
@@ -46,8 +46,6 @@ ITEMS: tuple[str, ...] = ("fte", "staff", "universal_support", "training", "othe
 SUPPRESS_BELOW = 5
 ROUND_TO = 5
 SUPPRESSED = "[c]"
-
-Direction = Literal["higher_is_better", "lower_is_better"]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from state_machine.contact import CONTACT_METHODS, CONTACT_RESULTS
 from state_machine.lifecycle import ReferralState
+from state_machine.safeguarding import LEVELS, SAFEGUARDING_ACTIONS
 from state_machine.sessions import (
     CANCELLED_BY,
     DELIVERIES,
@@ -43,6 +44,8 @@ _ENGAGEMENTS = _listed(ENGAGEMENTS)
 _DELIVERIES = _listed(DELIVERIES)
 _SESSION_LANGUAGES = _listed(SESSION_LANGUAGES)
 _CANCELLED_BY = _listed(CANCELLED_BY)
+_LEVELS = _listed(LEVELS)
+_SAFEGUARDING_ACTIONS = _listed(SAFEGUARDING_ACTIONS)
 
 
 class Referral(Base):
@@ -224,7 +227,15 @@ class DistanceMeasure(Base):
 
 
 class SafeguardingConcern(Base):
+    """A safeguarding concern raised on a case: how serious, the day it was seen or said, what
+    was seen or said (the worker's words: encrypted, purged with the personal details), and
+    the action taken. The case stays open."""
+
     __tablename__ = "safeguarding_concerns"
+    __table_args__ = (
+        CheckConstraint(f"level IN ({_LEVELS})", name="level"),
+        CheckConstraint(f"action_taken IN ({_SAFEGUARDING_ACTIONS})", name="action_taken"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(
@@ -233,4 +244,6 @@ class SafeguardingConcern(Base):
     raised_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     raised_at: Mapped[datetime]
     summary: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted; purged with details
-    action_taken: Mapped[str] = mapped_column(String(32))  # e.g. referred_to_social_services
+    action_taken: Mapped[str] = mapped_column(String(32))  # SAFEGUARDING_ACTIONS
+    level: Mapped[str] = mapped_column(String(16))  # immediate_risk | concern
+    noticed_on: Mapped[date]  # a local calendar day: when it was seen or said

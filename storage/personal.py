@@ -21,6 +21,7 @@ from storage.models import (
     ParentingSession,
     PersonalDetails,
     Referral,
+    SafeguardingConcern,
 )
 
 _TABLE = PersonalDetails.metadata.tables["personal_details"]
@@ -62,7 +63,20 @@ _PURGE_REASON = (
     .where(_REFERRALS.c.id == bindparam("rid"), _REFERRALS.c.outcome_reason.is_not(None))
     .values(outcome_reason=None)
 )
-_PURGE_WORDS = (_PURGE_NOTES, _PURGE_SESSION_WORDS, _PURGE_COMMENT, _PURGE_REASON)
+# And what the worker wrote about a safeguarding concern (the concern itself is kept).
+_CONCERNS = SafeguardingConcern.metadata.tables["safeguarding_concerns"]
+_PURGE_CONCERN_WORDS = (
+    update(_CONCERNS)
+    .where(_CONCERNS.c.referral_id == bindparam("rid"), _CONCERNS.c.summary.is_not(None))
+    .values(summary=None)
+)
+_PURGE_WORDS = (
+    _PURGE_NOTES,
+    _PURGE_SESSION_WORDS,
+    _PURGE_COMMENT,
+    _PURGE_REASON,
+    _PURGE_CONCERN_WORDS,
+)
 
 
 @cache

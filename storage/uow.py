@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
+from state_machine.distance_tools import DistanceTools
 from state_machine.nudge_rules import NudgeRules
 from state_machine.working_time import WorkingCalendar
 from storage.audit import AuditLog
@@ -18,6 +19,8 @@ from storage.crypto import FieldCipher
 from storage.database import Database
 from storage.dialect import forget_connection
 from storage.dialogues import DialogueStore
+from storage.distance_tools import read_tools
+from storage.measures import MeasureRepository
 from storage.monitoring import MonitoringStore
 from storage.notifications import NotificationStore
 from storage.nudges import NudgeLedger, Nudging, read_rules
@@ -26,6 +29,7 @@ from storage.personal import PersonalDetailsStore
 from storage.reference import ReferenceData
 from storage.referrals import ReferralRepository
 from storage.replies import ReplyStore
+from storage.safeguarding import SafeguardingRepository
 from storage.sender import Sender, admit, read_sender
 from storage.summary import SummaryStore
 
@@ -41,6 +45,7 @@ class Storage:
         cipher: FieldCipher,
         tz: ZoneInfo,
         nudge_rules: NudgeRules | None = None,
+        distance_tools: DistanceTools | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -49,6 +54,8 @@ class Storage:
         self.reference = ReferenceData()
         rules = read_rules() if nudge_rules is None else nudge_rules
         self.nudging = Nudging(rules, WorkingCalendar(tz))
+        # The distance-travelled questionnaires (the shipped list unless others are given).
+        self.distance_tools = read_tools() if distance_tools is None else distance_tools
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self)
@@ -65,6 +72,8 @@ class UnitOfWork:
     people: PeopleRepository
     buttons: ButtonStore
     casework: CaseworkRepository
+    safeguarding: SafeguardingRepository
+    measures: MeasureRepository
     dialogues: DialogueStore
     notifications: NotificationStore
     nudges: NudgeLedger
@@ -93,10 +102,13 @@ class UnitOfWork:
         self.people = PeopleRepository(self.session, s.clock, self.audit, s.reference)
         self.buttons = ButtonStore(self.session)
         self.casework = CaseworkRepository(self.session, s.clock, s.cipher, self.audit)
+        self.safeguarding = SafeguardingRepository(self.session, s.clock, s.cipher, self.audit)
+        self.measures = MeasureRepository(self.session, s.clock, self.audit)
         self.dialogues = DialogueStore(self.session, s.clock)
         self.notifications = NotificationStore(self.session)
         self.nudges = NudgeLedger(self.session)
         self.nudging = s.nudging
+        self.distance_tools = s.distance_tools
         self.replies = ReplyStore(self.session, s.cipher)
         self.monitoring = MonitoringStore(self.session, s.clock, self.audit)
         self.summary = SummaryStore(self.session)

@@ -215,7 +215,12 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     ("admin", "opens a cardiff case", "case.open", ACCEPTED, REFUSED),
     # Recording on a case (a contact attempt, the first-session date): only the worker it is
     # allocated to, while it is in their LAs.
-    *[row for action in ("case.contact", "case.first_session", "case.outcome") for row in [
+    # Raising a safeguarding concern is recording too (the LA's managers are alerted, and
+    # open the case from the alert): only the worker it is allocated to.
+    # So is a distance-travelled measure (a questionnaire's score at the start or the end).
+    *[row for action in ("case.contact", "case.first_session", "case.outcome", "case.concern",
+                         "case.measure")
+      for row in [
         ("worker-cardiff", "records on the case they accepted", action, ACCEPTED, ALLOWED),
         ("worker-cardiff", "records on a case not yet accepted", action, SUBMITTED, REFUSED),
         ("worker-cardiff-2", "records on a colleague's case", action, ACCEPTED, REFUSED),
@@ -431,6 +436,8 @@ DIALOGUE_TABLE: list[tuple[str, frozenset[str], str, str, str]] = [
     ("next_session", frozenset({"worker"}), "date", "2026-11-25", "case.next_session"),
     ("feedback", frozenset({"worker"}), "helpful", "4", "case.feedback"),
     ("outcome", frozenset({"worker"}), "outcome", "not_taken_up", "case.outcome"),
+    ("concern", frozenset({"worker"}), "level", "concern", "case.concern"),
+    ("measure", frozenset({"worker"}), "tool", "sdq_total", "case.measure"),
 ]
 # Opened from the card of an engaged case (a first-session date set), not just accepted.
 FROM_ENGAGED = {"case.session", "case.next_session", "case.feedback"}

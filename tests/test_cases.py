@@ -214,6 +214,7 @@ async def test_a_refusal_offers_did_not_take_up_until_a_first_session_is_set(
     labels = [label for row in mair.buttons() for label in row]
     assert labels == [t("en", key) for key in ("case.record_contact", "case.set_first_session",
                                                "case.record_outcome", "notify.show_details",
+                                               "case.record_measure", "case.raise_concern",
                                                "case.back")]  # fmt: skip
     await mair.press(t("en", "case.set_first_session"))
     _set, card = await mair.press(t("en", "first_session.today"))

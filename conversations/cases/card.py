@@ -1,7 +1,7 @@
 """The case card: reference, initials, state, the dates that matter, what is owed next, the
 contact attempts, the sessions (attended of those logged, the last one, the next planned, the
-§7 topics covered so far), the parent's feedback, and buttons for what the reader may do on
-it now."""
+§7 topics covered so far), the parent's feedback, the questionnaires' scores, the
+safeguarding concerns, and buttons for what the reader may do on it now."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ from state_machine.lifecycle import OUTCOME_STATES, ReferralState
 from state_machine.obligations import obligations, soonest
 from state_machine.sessions import ATTENDED, SESSION_TOPICS
 from storage.casework import Attempt, Held
+from storage.measures import Measure
 from storage.models import Referral
 from storage.referrals import case_from
+from storage.safeguarding import Concern
 from storage.uow import UnitOfWork
 
 SHOWN_ATTEMPTS = 5  # the latest few: the card stays one phone screen
@@ -66,6 +68,8 @@ async def card(
     helpful = await uow.casework.feedback(referral)
     if helpful is not None:
         lines.append(t(lang, "case.feedback", helpful=helpful))
+    lines += _measure_lines(uow, lang, await uow.measures.measures(referral))
+    lines += _concern_lines(lang, await uow.safeguarding.concerns(referral))
     lines += _outcome_lines(lang, referral, uow)
     buttons = _buttons(uow, actor, referral, page, attended=tally.attended > 0)
     return Reply("\n".join(lines), buttons=buttons, edit=edit)
@@ -86,6 +90,32 @@ def _session_lines(lang: str, held: list[Held], planned: date | None) -> list[st
     if covered:
         lines.append(t(lang, "case.topics_covered", count=len(covered), total=len(SESSION_TOPICS)))
     return lines
+
+
+def _measure_lines(uow: UnitOfWork, lang: str, measures: list[Measure]) -> list[str]:
+    """Each questionnaire used: its first start score and its latest end score, and whether
+    the end is better (a positive outcome, in the tool's direction)."""
+    lines = []
+    for key in dict.fromkeys(m.tool for m in measures):
+        tool = uow.distance_tools.named(key)
+        name = tool.name(lang) if tool is not None else key
+        starts = [m for m in measures if m.tool == key and m.phase == "start"]
+        ends = [m for m in measures if m.tool == key and m.phase == "end"]
+        parts = [t(lang, f"case.measure_{m.phase}", score=m.score, day=day(m.on))
+                 for m in (starts[:1] + ends[-1:])]  # fmt: skip
+        if ends and ends[-1].positive is not None:
+            parts.append(t(lang, f"case.measure_positive.{str(ends[-1].positive).lower()}"))
+        lines.append(f"• {name}: {'; '.join(parts)}")
+    return [t(lang, "case.measures"), *lines] if lines else []
+
+
+def _concern_lines(lang: str, concerns: list[Concern]) -> list[str]:
+    """How many concerns were raised and the latest one's level (the words: in the details)."""
+    if not concerns:
+        return []
+    latest = concerns[-1]
+    level = t(lang, f"concern.a.level.{latest.level}")
+    return [t(lang, "case.concerns", count=len(concerns), day=day(latest.on), level=level)]
 
 
 async def _worker_line(uow: UnitOfWork, lang: str, referral: Referral) -> str:
@@ -157,6 +187,8 @@ def _buttons(
             (button(uow, actor, t(lang, "case.record_outcome"), "case.outcome", referral_id=rid),),
             (button(uow, actor, t(lang, "notify.show_details"), "referral.details",
                     referral_id=rid),),
+            (button(uow, actor, t(lang, "case.record_measure"), "case.measure", referral_id=rid),),
+            (button(uow, actor, t(lang, "case.raise_concern"), "case.concern", referral_id=rid),),
         ]  # fmt: skip
     elif actor.role == "worker" and referral.lifecycle_state is S.REFERRED:
         rows.append((button(uow, actor, t(lang, "notify.accept"), "referral.accept",

@@ -9,7 +9,8 @@ from conversations.access import Actor
 from conversations.i18n import t
 from conversations.monitoring.outputs import FORMATS, Format, Return, document
 from conversations.reply import Outcome, Reply
-from state_machine.monitoring import Direction, Window, monitoring_return
+from state_machine.distance_tools import Direction
+from state_machine.monitoring import Window, monitoring_return
 from state_machine.periods import Period, PeriodError, last_ended
 from storage.monitoring import Progress
 from storage.uow import UnitOfWork
@@ -51,6 +52,8 @@ async def build(
     )
     window = Window(period, uow.clock.now(), uow.tz)
     entered = await uow.monitoring.entries(period)
+    if directions is None:  # each tool's direction from the distance-travelled tools file
+        directions = uow.distance_tools.directions()
     rows = monitoring_return(cases, window, wanted, entered, directions or NO_DIRECTIONS)
     names = {p.code: p.name(language) for p in places}
     return Return(period, window.as_of, rows, names, language, publish)

@@ -12,6 +12,7 @@ from conversations.notifications.offers import TO_ADMINS, TO_MANAGERS, TO_WORKER
 from conversations.notifications.outcome import TO_ADMINS as OUTCOME_TO_ADMINS
 from conversations.notifications.outcome import TO_POLICE, TO_WORKER
 from conversations.notifications.owed import NoticeKind, notice_for
+from conversations.notifications.safeguarding import TO_MANAGERS as CONCERN_TO_MANAGERS
 from conversations.notifications.yot import TO_ADMINS as YOT_TO_ADMINS
 from conversations.notifications.yot import TO_YOT, UNATTENDED
 from conversations.reply import Notice
@@ -33,6 +34,7 @@ KINDS: Mapping[str, NoticeKind] = {
         TO_POLICE,
         OUTCOME_TO_ADMINS,
         TO_WORKER,
+        CONCERN_TO_MANAGERS,
     )
 }
 

@@ -129,6 +129,15 @@ async def details(uow: UnitOfWork, actor: Actor, referral_id: int) -> Reply:
             said = "; ".join(f"{t(lang, f'session.r.{key}')}: {words[key]}"
                              for key in SESSION_WORDS if key in words)  # fmt: skip
             lines.append(f"• {session.on.strftime('%d/%m/%Y')}: {said}")
+    raised = await uow.safeguarding.words(
+        referral, actor=actor.audit_name, purpose="worker contact"
+    )
+    if raised:  # what was seen or said about a safeguarding concern: here only, audited
+        lines += ["", t(lang, "notify.details_concerns")]
+        for concern, seen in raised:
+            level = t(lang, f"concern.a.level.{concern.level}")
+            action = t(lang, f"concern.a.action.{concern.action}")
+            lines.append(f"• {concern.on.strftime('%d/%m/%Y')} ({level}; {action}): {seen}")
     return Reply("\n".join(lines))
 
 
