@@ -15,6 +15,7 @@ from storage.distance_tools import read_tools
 from tests import screening_script as script
 from tests.fakeapi import FakeBotApi, SimUser
 from tests.fakeapi.users import BotMessage
+from tests.screening_script import Step
 
 TOOLS = read_tools()
 WELL = "Kept calm when Osian threw his cup"
@@ -81,31 +82,83 @@ async def open_from_list(user: SimUser, case: str) -> str:
     return await press_edit(user, case, case)
 
 
+def attempt_steps(lang: str, when: str, how: str, result: str, note: str) -> list[Step]:
+    """A contact attempt from the card: when, how, what happened, the note; Save."""
+    return [
+        ("press", t(lang, "case.record_contact")),
+        ("press", t(lang, f"contact.a.on.{when}")),
+        ("press", t(lang, f"contact.a.method.{how}")),
+        ("press", t(lang, f"contact.a.result.{result}")),
+        ("say", note) if note else ("press", t(lang, "contact.a.note.no_note")),
+        ("press", t(lang, "contact.submit")),
+    ]
+
+
+def session_steps(
+    lang: str,
+    topics: tuple[str, ...],
+    next_on: str,
+    *,
+    engagement: str = "appropriate",
+    reason: str = "",
+) -> list[Step]:
+    """An attended session, today, an hour, face to face, in Welsh, these §7 topics ticked,
+    the engagement judged (with `reason`, or none), the police not asked about the other
+    parent; the next one: a date typed, or a button's label; Save."""
+    a = lambda key, value: t(lang, f"session.a.{key}.{value}")  # noqa: E731
+    steps: list[Step] = [("press", t(lang, "case.log_session"))]
+    steps += [("press", a(key, value)) for key, value in (
+        ("on", "today"), ("status", "attended"), ("minutes", "60"),
+        ("delivery", "face_to_face"), ("language", "cy"),
+    )]  # fmt: skip
+    steps += [("press", f"☐ {a('topics', f'topic_{topic}')}") for topic in topics]
+    steps += [("press", a("topics", "done")), ("press", a("engagement", engagement))]
+    steps.append(("say", reason) if reason else ("press", a("engagement_reason", "no_reason")))
+    steps += [("press", a("police_agreed", "not_asked")), ("say", WELL), ("say", STEPS)]
+    steps.append(("say", next_on) if "/" in next_on else ("press", next_on))
+    return [*steps, ("press", t(lang, "session.submit"))]
+
+
+def missed_steps(lang: str, next_on: str) -> list[Step]:
+    """A session today the parent did not come to, the next one typed; Save."""
+    return [
+        ("press", t(lang, "case.log_session")), ("press", t(lang, "session.a.on.today")),
+        ("press", t(lang, "session.a.status.missed")), ("say", next_on),
+        ("press", t(lang, "session.submit")),
+    ]  # fmt: skip
+
+
+def measure_steps(lang: str, tool: str, phase: str, score: str) -> list[Step]:
+    """A questionnaire's score from the card, taken today; Save."""
+    named = TOOLS.named(tool)
+    assert named is not None
+    return [
+        ("press", t(lang, "case.record_measure")), ("press", named.name(lang)),
+        ("press", t(lang, f"measure.a.phase.{phase}")), ("press", t(lang, "measure.a.on.today")),
+        ("say", score), ("press", t(lang, "measure.submit")),
+    ]  # fmt: skip
+
+
+async def play(user: SimUser, steps: list[Step]) -> list[str]:
+    """Each step on the phone, waiting for its answer: a new message, or for a checklist's
+    box the message redrawn with it ticked. The texts of what each step brought."""
+    texts = []
+    for how, what in steps:
+        if how == "press" and what.startswith("☐ "):
+            ticked = f"☑ {what[2:]}"
+            await user.press(what)
+            await user.wait_until(lambda u, ticked=ticked: ticked in shown(u), what=ticked)
+            texts.append(user.last_text or "")
+            continue
+        texts.append(await (press_new(user, what) if how == "press" else send_new(user, what)))
+    return texts
+
+
 async def attempt(user: SimUser, lang: str, when: str, how: str, result: str, note: str) -> str:
-    """A contact attempt from the card: when, how, what happened, the note; Save. The card
-    that follows."""
-    await press_new(user, t(lang, "case.record_contact"))
-    await press_new(user, t(lang, f"contact.a.on.{when}"))
-    await press_new(user, t(lang, f"contact.a.method.{how}"))
-    await press_new(user, t(lang, f"contact.a.result.{result}"))
-    if note:
-        await user.send(note)
-    else:
-        await user.press(t(lang, "contact.a.note.no_note"))
-    (review,) = await user.wait_for_reply()
-    assert (review.text or "").startswith(t(lang, "contact.review.title", case="R-")[:12])
-    return await press_new(user, t(lang, "contact.submit"))  # saved (in place), then the card
-
-
-async def first_session(user: SimUser, lang: str, day_label: str) -> str:
-    """Set (or move) the first-session date from the card by a day's button: the
-    confirmation, then the card; the card's text."""
-    key = "case.set_first_session"
-    if t(lang, key) not in shown(user):
-        key = "case.move_first_session"
-    asked = await press_new(user, t(lang, key))
-    assert asked.startswith("R-")
-    return await press_new(user, day_label, count=2)
+    """A contact attempt from the card; the card that follows."""
+    *_asked, review, card = await play(user, attempt_steps(lang, when, how, result, note))
+    assert review.startswith(t(lang, "contact.review.title", case="R-")[:12])
+    return card  # (the review is replaced by what was saved)
 
 
 async def attended(
@@ -117,55 +170,38 @@ async def attended(
     engagement: str = "appropriate",
     reason: str = "",
 ) -> str:
-    """An attended session, today, an hour, face to face, in Welsh, these §7 topics, the
-    engagement judged (with `reason`, or none), the police not asked about the other parent;
-    the card that follows. `next_on`: a date typed, or a button's label."""
-    a = lambda key, value: t(lang, f"session.a.{key}.{value}")  # noqa: E731
-    await press_new(user, t(lang, "case.log_session"))
-    for key, value in (("on", "today"), ("status", "attended"), ("minutes", "60"),
-                       ("delivery", "face_to_face"), ("language", "cy")):  # fmt: skip
-        await press_new(user, a(key, value))
-    for topic in topics:  # each press redraws the checklist in place
-        ticked = f"☑ {a('topics', f'topic_{topic}')}"
-        await user.press(f"☐ {a('topics', f'topic_{topic}')}")
-        await user.wait_until(lambda u, ticked=ticked: ticked in shown(u), what=ticked)
-    await press_new(user, a("topics", "done"))
-    await press_new(user, a("engagement", engagement))
-    if reason:
-        await send_new(user, reason)
-    else:
-        await press_new(user, a("engagement_reason", "no_reason"))
-    await press_new(user, a("police_agreed", "not_asked"))
-    await send_new(user, WELL)
-    await send_new(user, STEPS)
-    review = await (send_new(user, next_on) if "/" in next_on else press_new(user, next_on))
+    """An attended session (`session_steps`); the card that follows."""
+    steps = session_steps(lang, topics, next_on, engagement=engagement, reason=reason)
+    *_asked, review, card = await play(user, steps)
     assert review.startswith(t(lang, "session.review.title", case="R-")[:10])
-    return await press_new(user, t(lang, "session.submit"))
+    return card
 
 
 async def missed(user: SimUser, lang: str, next_on: str) -> str:
-    """A session today the parent did not come to, the next one typed; the card."""
-    await press_new(user, t(lang, "case.log_session"))
-    await press_new(user, t(lang, "session.a.on.today"))
-    await press_new(user, t(lang, "session.a.status.missed"))
-    review = await send_new(user, next_on)
+    """A session the parent did not come to; the card."""
+    *_asked, review, card = await play(user, missed_steps(lang, next_on))
     assert t(lang, "session.a.status.missed") in review
-    return await press_new(user, t(lang, "session.submit"))
+    return card
 
 
 async def measure(user: SimUser, lang: str, tool: str, phase: str, score: str) -> str:
-    """A questionnaire's score from the card, taken today; Save. The card that follows."""
+    """A questionnaire's score from the card; the card that follows."""
+    *_asked, when, review, card = await play(user, measure_steps(lang, tool, phase, score))
     named = TOOLS.named(tool)
-    assert named is not None
-    await press_new(user, t(lang, "case.record_measure"))
-    await press_new(user, named.name(lang))
-    await press_new(user, t(lang, f"measure.a.phase.{phase}"))
-    asked = await press_new(user, t(lang, "measure.a.on.today"))
-    assert named.measures(lang) in asked
-    await user.send(score)
-    (review,) = await user.wait_for_reply()
-    assert (review.text or "").startswith(t(lang, "measure.review.title", case="|")[:6])
-    return await press_new(user, t(lang, "measure.submit"))
+    assert named is not None and named.measures(lang) in when
+    assert review.startswith(t(lang, "measure.review.title", case="|")[:6])
+    return card
+
+
+async def first_session(user: SimUser, lang: str, day_label: str) -> str:
+    """Set (or move) the first-session date from the card by a day's button: the
+    confirmation, then the card; the card's text."""
+    key = "case.set_first_session"
+    if t(lang, key) not in shown(user):
+        key = "case.move_first_session"
+    asked = await press_new(user, t(lang, key))
+    assert asked.startswith("R-")
+    return await press_new(user, day_label, count=2)
 
 
 async def concern(user: SimUser, lang: str, level: str, words: str, action: str) -> str:

@@ -8,7 +8,6 @@ nothing and can do nothing, even with crafted callbacks."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 
 import pytest
@@ -19,11 +18,16 @@ from conversations.i18n import t
 from state_machine.clock import FixedClock
 from storage.models import Notification, Referral, SafeguardingConcern
 from storage.uow import Storage
-from tests import screening_script as script
-from tests.fakeapi import FakeBotApi, SimUser
+from tests.casework_steps import (
+    concern,
+    press_edit,
+    press_new,
+    referred_and_accepted,
+    send_new,
+)
+from tests.fakeapi import FakeBotApi
 from tests.harness import running_bot
 from tests.screening_script import enrol
-from tests.test_cases_e2e import press_edit, press_new
 
 SEEN = "Bruise on Osian's arm; he said his dad grabbed him"
 SAID = "Osian said he is scared to go home"
@@ -33,21 +37,6 @@ SAID = "Osian said he is scared to go home"
 async def api() -> AsyncIterator[FakeBotApi]:
     async with FakeBotApi(token="6363:CONCERNS", bot_username="oocps_test_bot") as server:
         yield server
-
-
-async def send_new(user: SimUser, text: str) -> str:
-    await user.send(text)
-    (reply,) = await user.wait_for_reply()
-    return reply.text or ""
-
-
-async def concern(user: SimUser, lang: str, level: str, words: str, action: str) -> str:
-    """Raise a concern from the card, up to the question of when; its text."""
-    asked = await press_new(user, t(lang, "case.raise_concern"))
-    assert "R-" in asked and "(SDJ)" in asked  # the case named by reference and initials
-    await press_new(user, t(lang, f"concern.a.level.{level}"))
-    await send_new(user, words)
-    return await press_new(user, t(lang, f"concern.a.action.{action}"))
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
@@ -66,15 +55,8 @@ async def test_a_concern_alerts_the_las_managers_and_the_case_stays_open(
         await enrol(storage, newport, InviteSpec("worker", "Nia", la_codes=("newport",)))
         await enrol(storage, newport_manager,
                     InviteSpec("manager", "Huw", la_codes=("newport",)))  # fmt: skip
-        await script.run(sergeant, script.whole("en"))
-        (offer,) = await worker.wait_for_reply()
-        found = re.search(r"R-[0-9A-Z]{6}", offer.text or "")
-        assert found is not None
-        reference = found.group()
+        reference = await referred_and_accepted(sergeant, worker, lang)
         case = f"{reference} (SDJ)"
-        accepted = t(lang, "notify.accepted", reference=reference, first_session_due="",
-                     support_due="")[:12]  # fmt: skip
-        await press_edit(worker, t(lang, "notify.accept"), accepted)
         before = len(manager.messages)
         clock.advance(days=2)  # Wednesday 25 November
         await worker.send("/cases")
