@@ -7,19 +7,62 @@ from __future__ import annotations
 
 import io
 import re
+from typing import NamedTuple
 
 from pypdf import PdfReader
 
+from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from storage.distance_tools import read_tools
+from storage.uow import Storage
 from tests import screening_script as script
 from tests.fakeapi import FakeBotApi, SimUser
 from tests.fakeapi.users import BotMessage
-from tests.screening_script import Step
+from tests.screening_script import Step, enrol
 
 TOOLS = read_tools()
 WELL = "Kept calm when Osian threw his cup"
 STEPS = "Practise the bedtime routine with Osian"
+
+
+class Cast(NamedTuple):
+    """Who a case story needs, enrolled: the referring officer (South Wales), the Cardiff
+    worker, a worker of Newport and a police user of Gwent (neither may see the case)."""
+
+    sergeant: SimUser
+    worker: SimUser
+    newport: SimUser
+    gwent: SimUser
+
+
+async def cast(
+    storage: Storage, api: FakeBotApi, lang: str, *, officer: str = "Sgt Rees",
+    officer_lang: str = "en",
+) -> Cast:  # fmt: skip
+    """The officer in `officer_lang`, the worker in `lang`, the others in English."""
+    people = Cast(
+        api.user(100, officer, language_code=officer_lang),
+        api.user(200, "Mair", language_code=lang),
+        api.user(201, "Nia", language_code="en"),
+        api.user(101, "Sgt Evans", language_code="en"),
+    )
+    for user, spec in zip(people, (
+        InviteSpec("police", officer, "south-wales"),
+        InviteSpec("worker", "Mair", la_codes=("cardiff",)),
+        InviteSpec("worker", "Nia", la_codes=("newport",)),
+        InviteSpec("police", "Sgt Evans", "gwent"),
+    ), strict=True):  # fmt: skip
+        await enrol(storage, user, spec)
+    return people
+
+
+async def managers(storage: Storage, api: FakeBotApi, lang: str) -> tuple[SimUser, SimUser]:
+    """A manager of Cardiff, in `lang`, and one of Newport, in English, enrolled."""
+    gwen = api.user(300, "Gwen", language_code=lang)
+    huw = api.user(301, "Huw", language_code="en")
+    await enrol(storage, gwen, InviteSpec("manager", "Gwen", la_codes=("cardiff",)))
+    await enrol(storage, huw, InviteSpec("manager", "Huw", la_codes=("newport",)))
+    return gwen, huw
 
 
 async def press_new(user: SimUser, label: str, count: int = 1) -> str:

@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy import select
 
 from conversations.cases.words import short_day
-from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from state_machine.clock import FixedClock
 from state_machine.lifecycle import ReferralState
@@ -30,6 +29,7 @@ from tests.casework_steps import (
     attempt,
     attended,
     callbacks,
+    cast,
     crafted_are_refused,
     first_session,
     measure,
@@ -44,7 +44,6 @@ from tests.casework_steps import (
 )
 from tests.fakeapi import FakeBotApi, SimUser
 from tests.harness import running_bot
-from tests.screening_script import enrol
 
 OFFICER = "Sgt Rhys Tŷ-Gŵyn"  # Welsh letters the PDF must draw, not drop
 NOTE = "Rang at 10, no voicemail set up"
@@ -55,22 +54,6 @@ REASON = "On the phone throughout; shouted at the worker"
 async def api() -> AsyncIterator[FakeBotApi]:
     async with FakeBotApi(token="6565:STORIES", bot_username="oocps_test_bot") as server:
         yield server
-
-
-async def people(
-    storage: Storage, api: FakeBotApi, lang: str
-) -> tuple[SimUser, SimUser, SimUser, SimUser]:
-    """The referring officer and the worker, in `lang`; a worker of Newport and a police
-    user of Gwent, in English."""
-    sergeant = api.user(150, OFFICER, language_code=lang)
-    worker = api.user(250, "Mair", language_code=lang)
-    newport = api.user(251, "Nia", language_code="en")
-    gwent = api.user(151, "Sgt Evans", language_code="en")
-    await enrol(storage, sergeant, InviteSpec("police", OFFICER, "south-wales"))
-    await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
-    await enrol(storage, newport, InviteSpec("worker", "Nia", la_codes=("newport",)))
-    await enrol(storage, gwent, InviteSpec("police", "Sgt Evans", "gwent"))
-    return sergeant, worker, newport, gwent
 
 
 async def record_outcome(
@@ -107,7 +90,9 @@ async def test_one_case_from_accept_to_closed(
     storage: Storage, api: FakeBotApi, clock: FixedClock, lang: str
 ) -> None:
     async with running_bot(storage, api):
-        sergeant, worker, newport, gwent = await people(storage, api, lang)
+        sergeant, worker, newport, gwent = await cast(
+            storage, api, lang, officer=OFFICER, officer_lang=lang
+        )
         # Monday 23 November: referred and accepted; the offer's buttons, kept for later.
         offer = await offered(sergeant, worker)
         seen = callbacks(offer)
@@ -191,7 +176,31 @@ async def test_one_case_from_accept_to_closed(
                      "transition.record_completed", "transition.notify_police",
                      "transition.close"):  # fmt: skip
             assert done in actions, done
-        assert "personal_details.read" not in [a for a in actions if a.startswith("user:2")]
+
+
+async def taken(storage: Storage, api: FakeBotApi, lang: str) -> tuple[SimUser, SimUser, str]:
+    """The officer and the worker, in `lang`, and the case the worker accepted."""
+    sergeant, worker, _newport, _gwent = await cast(storage, api, lang, officer_lang=lang)
+    return sergeant, worker, await referred_and_accepted(sergeant, worker, lang)
+
+
+async def told_and_closed(
+    storage: Storage,
+    api: FakeBotApi,
+    people: tuple[SimUser, SimUser],
+    lang: str,
+    reference: str,
+    outcome: str,
+) -> None:
+    """The officer gets the form with `outcome` on it and acknowledges it; the case closes."""
+    sergeant, worker = people
+    (notice,) = await sergeant.wait_for_reply()
+    said = f"{t(lang, 'outcome.form.outcome')} {t(lang, f'outcome.police.{outcome}')}"
+    assert said in pdf_text(api, notice)
+    await acknowledged(sergeant, worker, lang, reference)
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get(reference)
+        assert referral.lifecycle_state is ReferralState.CLOSED
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
@@ -199,8 +208,7 @@ async def test_did_not_take_up_only_after_the_21_days(
     storage: Storage, api: FakeBotApi, clock: FixedClock, lang: str
 ) -> None:
     async with running_bot(storage, api):
-        sergeant, worker, _newport, _gwent = await people(storage, api, lang)
-        reference = await referred_and_accepted(sergeant, worker, lang)
+        sergeant, worker, reference = await taken(storage, api, lang)
         case = f"{reference} (SDJ)"
         await open_from_list(worker, case)
         await attempt(worker, lang, "today", "phone", "no_answer", "")
@@ -216,14 +224,7 @@ async def test_did_not_take_up_only_after_the_21_days(
         card = await record_outcome(worker, lang, "not_taken_up",
                                     t(lang, "outcome.a.safeguarding.no"), asked=True)  # fmt: skip
         assert t(lang, "case.state.outcome_not_taken_up") in card
-        (notice,) = await sergeant.wait_for_reply()
-        assert f"{t(lang, 'outcome.form.outcome')} {t(lang, 'outcome.police.not_taken_up')}" in (
-            pdf_text(api, notice)
-        )
-        await acknowledged(sergeant, worker, lang, reference)
-    async with storage.unit_of_work() as uow:
-        referral = await uow.referrals.get(reference)
-        assert referral.lifecycle_state is ReferralState.CLOSED
+        await told_and_closed(storage, api, (sergeant, worker), lang, reference, "not_taken_up")
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
@@ -231,8 +232,7 @@ async def test_did_not_engage_with_its_reason(
     storage: Storage, api: FakeBotApi, clock: FixedClock, lang: str
 ) -> None:
     async with running_bot(storage, api):
-        sergeant, worker, _newport, _gwent = await people(storage, api, lang)
-        reference = await referred_and_accepted(sergeant, worker, lang)
+        sergeant, worker, reference = await taken(storage, api, lang)
         case = f"{reference} (SDJ)"
         clock.advance(days=1)  # Tuesday 24 November
         await open_from_list(worker, case)
@@ -246,12 +246,8 @@ async def test_did_not_engage_with_its_reason(
         card = await record_outcome(worker, lang, "not_engaged", REASON,
                                     t(lang, "outcome.a.safeguarding.no"), asked=True)  # fmt: skip
         assert t(lang, "case.state.outcome_not_engaged") in card and REASON not in card
-        (notice,) = await sergeant.wait_for_reply()
-        text = pdf_text(api, notice)
-        assert f"{t(lang, 'outcome.form.outcome')} {t(lang, 'outcome.police.not_engaged')}" in text
-        await acknowledged(sergeant, worker, lang, reference)
+        await told_and_closed(storage, api, (sergeant, worker), lang, reference, "not_engaged")
     async with storage.unit_of_work() as uow:
         referral = await uow.referrals.get(reference)
-        assert referral.lifecycle_state is ReferralState.CLOSED
         assert referral.outcome_reason is not None
         assert REASON.encode() not in referral.outcome_reason

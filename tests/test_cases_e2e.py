@@ -10,16 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from conversations.cases.words import short_day
-from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from state_machine.clock import FixedClock
 from state_machine.lifecycle import ReferralState
 from storage.models import ContactAttempt, Referral
 from storage.uow import Storage
-from tests.casework_steps import attempt, press_edit, press_new, referred_and_accepted
+from tests.casework_steps import attempt, cast, press_edit, press_new, referred_and_accepted
 from tests.fakeapi import FakeBotApi
 from tests.harness import running_bot
-from tests.screening_script import enrol
 
 NOTE = "Rang at 10, no voicemail set up"
 
@@ -34,13 +32,8 @@ async def api() -> AsyncIterator[FakeBotApi]:
 async def test_a_worker_accepts_records_two_attempts_and_books_the_first_session(
     storage: Storage, api: FakeBotApi, clock: FixedClock, lang: str
 ) -> None:
-    sergeant = api.user(110, "Sgt Rees", language_code="en")
-    worker = api.user(210, "Mair", language_code=lang)
-    newport = api.user(211, "Nia", language_code="en")
     async with running_bot(storage, api):
-        await enrol(storage, sergeant, InviteSpec("police", "Sgt Rees", "south-wales"))
-        await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
-        await enrol(storage, newport, InviteSpec("worker", "Nia", la_codes=("newport",)))
+        sergeant, worker, newport, _gwent = await cast(storage, api, lang)
         reference = await referred_and_accepted(sergeant, worker, lang)
         case = f"{reference} (SDJ)"
 

@@ -12,15 +12,13 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
-from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from state_machine.clock import FixedClock
 from storage.models import DistanceMeasure
 from storage.uow import Storage
-from tests.casework_steps import TOOLS, measure, press_edit, press_new, referred_and_accepted
+from tests.casework_steps import TOOLS, cast, measure, press_edit, press_new, referred_and_accepted
 from tests.fakeapi import FakeBotApi
 from tests.harness import running_bot
-from tests.screening_script import enrol
 
 
 @pytest.fixture
@@ -33,13 +31,8 @@ async def api() -> AsyncIterator[FakeBotApi]:
 async def test_start_and_end_measures_and_the_positive_rule(
     storage: Storage, api: FakeBotApi, clock: FixedClock, lang: str
 ) -> None:
-    sergeant = api.user(140, "Sgt Rees", language_code="en")
-    worker = api.user(240, "Mair", language_code=lang)
-    newport = api.user(241, "Nia", language_code="en")
     async with running_bot(storage, api):
-        await enrol(storage, sergeant, InviteSpec("police", "Sgt Rees", "south-wales"))
-        await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
-        await enrol(storage, newport, InviteSpec("worker", "Nia", la_codes=("newport",)))
+        sergeant, worker, newport, _gwent = await cast(storage, api, lang)
         case = f"{await referred_and_accepted(sergeant, worker, lang)} (SDJ)"
         clock.advance(days=2)  # Wednesday 25 November: the first meeting, the start measures
         await worker.send("/cases")

@@ -13,13 +13,14 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
-from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from state_machine.clock import FixedClock
 from storage.models import Notification, Referral, SafeguardingConcern
 from storage.uow import Storage
 from tests.casework_steps import (
+    cast,
     concern,
+    managers,
     press_edit,
     press_new,
     referred_and_accepted,
@@ -27,7 +28,6 @@ from tests.casework_steps import (
 )
 from tests.fakeapi import FakeBotApi
 from tests.harness import running_bot
-from tests.screening_script import enrol
 
 SEEN = "Bruise on Osian's arm; he said his dad grabbed him"
 SAID = "Osian said he is scared to go home"
@@ -43,18 +43,9 @@ async def api() -> AsyncIterator[FakeBotApi]:
 async def test_a_concern_alerts_the_las_managers_and_the_case_stays_open(
     storage: Storage, api: FakeBotApi, clock: FixedClock, lang: str
 ) -> None:
-    sergeant = api.user(130, "Sgt Rees", language_code="en")
-    worker = api.user(230, "Mair", language_code=lang)
-    manager = api.user(330, "Gwen", language_code=lang)
-    newport = api.user(231, "Nia", language_code="en")
-    newport_manager = api.user(331, "Huw", language_code="en")
     async with running_bot(storage, api):
-        await enrol(storage, sergeant, InviteSpec("police", "Sgt Rees", "south-wales"))
-        await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
-        await enrol(storage, manager, InviteSpec("manager", "Gwen", la_codes=("cardiff",)))
-        await enrol(storage, newport, InviteSpec("worker", "Nia", la_codes=("newport",)))
-        await enrol(storage, newport_manager,
-                    InviteSpec("manager", "Huw", la_codes=("newport",)))  # fmt: skip
+        sergeant, worker, newport, _gwent = await cast(storage, api, lang)
+        manager, newport_manager = await managers(storage, api, lang)
         reference = await referred_and_accepted(sergeant, worker, lang)
         case = f"{reference} (SDJ)"
         before = len(manager.messages)

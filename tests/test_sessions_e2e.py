@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
-from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from state_machine.clock import FixedClock
 from storage.models import ParentFeedback, ParentingSession, Referral
@@ -19,6 +18,7 @@ from tests.casework_steps import (
     STEPS,
     WELL,
     attended,
+    cast,
     missed,
     press_edit,
     press_new,
@@ -28,7 +28,6 @@ from tests.casework_steps import (
 )
 from tests.fakeapi import FakeBotApi
 from tests.harness import running_bot
-from tests.screening_script import enrol
 
 COMMENT = "It helped me more than I thought"
 
@@ -43,13 +42,8 @@ async def api() -> AsyncIterator[FakeBotApi]:
 async def test_a_worker_logs_three_sessions_and_the_parents_feedback(
     storage: Storage, api: FakeBotApi, clock: FixedClock, lang: str
 ) -> None:
-    sergeant = api.user(120, "Sgt Rees", language_code="en")
-    worker = api.user(220, "Mair", language_code=lang)
-    newport = api.user(221, "Nia", language_code="en")
     async with running_bot(storage, api):
-        await enrol(storage, sergeant, InviteSpec("police", "Sgt Rees", "south-wales"))
-        await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
-        await enrol(storage, newport, InviteSpec("worker", "Nia", la_codes=("newport",)))
+        sergeant, worker, newport, _gwent = await cast(storage, api, lang)
         case = f"{await referred_and_accepted(sergeant, worker, lang)} (SDJ)"
         clock.advance(days=2)  # Wednesday 25 November
         await worker.send("/cases")
