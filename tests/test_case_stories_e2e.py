@@ -12,7 +12,6 @@ The steps are the ones the feature tests use (tests/casework_steps.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
@@ -48,12 +47,6 @@ from tests.harness import running_bot
 OFFICER = "Sgt Rhys Tŷ-Gŵyn"  # Welsh letters the PDF must draw, not drop
 NOTE = "Rang at 10, no voicemail set up"
 REASON = "On the phone throughout; shouted at the worker"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi(token="6565:STORIES", bot_username="oocps_test_bot") as server:
-        yield server
 
 
 async def record_outcome(

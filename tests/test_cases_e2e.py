@@ -3,7 +3,6 @@ real bot and the fake Bot API, in English and in Welsh; a worker of another LA s
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 
 import pytest
@@ -20,12 +19,6 @@ from tests.fakeapi import FakeBotApi
 from tests.harness import running_bot
 
 NOTE = "Rang at 10, no voicemail set up"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi(token="6161:CASES", bot_username="oocps_test_bot") as server:
-        yield server
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])

@@ -7,8 +7,6 @@ with crafted callbacks."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
 
@@ -19,12 +17,6 @@ from storage.uow import Storage
 from tests.casework_steps import TOOLS, cast, measure, press_edit, press_new, referred_and_accepted
 from tests.fakeapi import FakeBotApi
 from tests.harness import running_bot
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi(token="6464:MEASURES", bot_username="oocps_test_bot") as server:
-        yield server
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
@@ -29,12 +28,6 @@ from tests.harness import running_bot
 from tests.screening_script import enrol
 
 OFFICER = "Sgt Rhys Tŷ-Gŵyn"  # Welsh letters the PDF must draw, not drop
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi(token="6262:OUTCOME", bot_username="oocps_test_bot") as server:
-        yield server
 
 
 async def press_new(user: SimUser, label: str, count: int = 1) -> list[BotMessage]:

@@ -8,8 +8,6 @@ nothing and can do nothing, even with crafted callbacks."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
 
@@ -31,12 +29,6 @@ from tests.harness import running_bot
 
 SEEN = "Bruise on Osian's arm; he said his dad grabbed him"
 SAID = "Osian said he is scared to go home"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi(token="6363:CONCERNS", bot_username="oocps_test_bot") as server:
-        yield server
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])

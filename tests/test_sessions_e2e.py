@@ -5,8 +5,6 @@ plain text; a worker of another LA can do none of it, even with crafted callback
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
 
@@ -30,12 +28,6 @@ from tests.fakeapi import FakeBotApi
 from tests.harness import running_bot
 
 COMMENT = "It helped me more than I thought"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi(token="6262:SESSIONS", bot_username="oocps_test_bot") as server:
-        yield server
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
