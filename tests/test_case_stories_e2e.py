@@ -49,6 +49,10 @@ NOTE = "Rang at 10, no voicemail set up"
 REASON = "On the phone throughout; shouted at the worker"
 
 
+def asked(user: SimUser, question: str) -> bool:
+    return any((m.text or "").endswith(question) for m in user.messages)
+
+
 async def record_outcome(
     worker: SimUser, lang: str, outcome: str, *then: str, asked: bool = False
 ) -> str:
@@ -96,6 +100,8 @@ async def test_one_case_from_accept_to_closed(
         clock.advance(days=1)  # Tuesday 24 November: a call, no answer
         await open_from_list(worker, case)
         card = await attempt(worker, lang, "today", "phone", "no_answer", NOTE)
+        # A date to type is shown by example as today's, never a year long gone.
+        assert asked(worker, t(lang, "contact.q.on", case=case, example="24/11/2026"))
         clock.advance(days=1)  # Wednesday 25 November: a text, and they spoke
         card = await attempt(worker, lang, "today", "text", "spoke", "")
         assert t(lang, "case.attempts", count=2) in card and NOTE not in card
@@ -106,6 +112,8 @@ async def test_one_case_from_accept_to_closed(
         clock.advance(days=5)  # Monday 30 November: the start measure, the first session
         card = await measure(worker, lang, "sdq_total", "start", "22")
         card = await attended(worker, lang, ("law_changed", "impact"), "07/12/2026")
+        assert asked(worker, t(lang, "measure.q.on", example="30/11/2026"))
+        assert asked(worker, t(lang, "session.q.on", case=case, example="30/11/2026"))
         assert t(lang, "case.session_next", day="07/12/2026") in card
         # Every case action a worker has now, crafted into another LA's worker's chat and a
         # police user of another force's: refused, and neither sees the case in a list.
