@@ -21,6 +21,7 @@ from storage import migrate
 from storage.crypto import FieldCipher
 from storage.database import Database, create_engine
 from storage.uow import Storage
+from tests.fakeapi import FakeBotApi
 
 POSTGRES_URL = os.environ.get("OOCPS_TEST_POSTGRES_URL")
 NO_POSTGRES = "OOCPS_TEST_POSTGRES_URL is not set: PostgreSQL storage tests skipped"
@@ -119,3 +120,10 @@ async def database(
 @pytest.fixture
 def storage(database: Database, clock: FixedClock) -> Storage:
     return Storage(database, clock, FieldCipher(TEST_KEY), LONDON)
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    """The fake Bot API, for the real bot to run against (a module may have its own)."""
+    async with FakeBotApi(token="6060:TESTS", bot_username="oocps_test_bot") as server:
+        yield server

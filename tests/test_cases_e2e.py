@@ -3,84 +3,32 @@ real bot and the fake Bot API, in English and in Welsh; a worker of another LA s
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from conversations.cases.words import short_day
-from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from state_machine.clock import FixedClock
 from state_machine.lifecycle import ReferralState
 from storage.models import ContactAttempt, Referral
 from storage.uow import Storage
-from tests import screening_script as script
-from tests.fakeapi import FakeBotApi, SimUser
+from tests.casework_steps import attempt, cast, press_edit, press_new, referred_and_accepted
+from tests.fakeapi import FakeBotApi
 from tests.harness import running_bot
-from tests.screening_script import enrol
 
 NOTE = "Rang at 10, no voicemail set up"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi(token="6161:CASES", bot_username="oocps_test_bot") as server:
-        yield server
-
-
-async def press_new(user: SimUser, label: str, count: int = 1) -> str:
-    """Press a button that brings `count` new messages; the last one's text."""
-    await user.press(label)
-    replies = await user.wait_for_reply(count)
-    return replies[-1].text or ""
-
-
-async def press_edit(user: SimUser, label: str, starts: str) -> str:
-    """Press a button whose answer replaces the message it was on."""
-    await user.press(label)
-    await user.wait_until(lambda u: (u.last_text or "").startswith(starts), what=starts)
-    return user.last_text or ""
-
-
-async def attempt(user: SimUser, lang: str, when: str, how: str, result: str, note: str) -> str:
-    """A contact attempt from the card: when, how, what happened, the note; Save. The card
-    that follows."""
-    await press_new(user, t(lang, "case.record_contact"))
-    await press_new(user, t(lang, f"contact.a.on.{when}"))
-    await press_new(user, t(lang, f"contact.a.method.{how}"))
-    await press_new(user, t(lang, f"contact.a.result.{result}"))
-    if note:
-        await user.send(note)
-    else:
-        await user.press(t(lang, "contact.a.note.no_note"))
-    (review,) = await user.wait_for_reply()
-    assert (review.text or "").startswith(t(lang, "contact.review.title", case="R-")[:12])
-    return await press_new(user, t(lang, "contact.submit"))  # saved (in place), then the card
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
 async def test_a_worker_accepts_records_two_attempts_and_books_the_first_session(
     storage: Storage, api: FakeBotApi, clock: FixedClock, lang: str
 ) -> None:
-    sergeant = api.user(110, "Sgt Rees", language_code="en")
-    worker = api.user(210, "Mair", language_code=lang)
-    newport = api.user(211, "Nia", language_code="en")
     async with running_bot(storage, api):
-        await enrol(storage, sergeant, InviteSpec("police", "Sgt Rees", "south-wales"))
-        await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
-        await enrol(storage, newport, InviteSpec("worker", "Nia", la_codes=("newport",)))
-        await script.run(sergeant, script.whole("en"))
-        (offer,) = await worker.wait_for_reply()
-        found = re.search(r"R-[0-9A-Z]{6}", offer.text or "")
-        assert found is not None
-        reference = found.group()
+        sergeant, worker, newport, _gwent = await cast(storage, api, lang)
+        reference = await referred_and_accepted(sergeant, worker, lang)
         case = f"{reference} (SDJ)"
-        accepted = t(lang, "notify.accepted", reference=reference, first_session_due="",
-                     support_due="")[:12]  # fmt: skip
-        await press_edit(worker, t(lang, "notify.accept"), accepted)
 
         clock.advance(days=2)  # Wednesday 25 November: yesterday is after it was received
         await worker.send("/cases")

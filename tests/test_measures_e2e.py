@@ -7,67 +7,25 @@ with crafted callbacks."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
 
-from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from state_machine.clock import FixedClock
-from storage.distance_tools import read_tools
 from storage.models import DistanceMeasure
 from storage.uow import Storage
-from tests import screening_script as script
-from tests.fakeapi import FakeBotApi, SimUser
+from tests.casework_steps import TOOLS, cast, measure, press_edit, press_new, referred_and_accepted
+from tests.fakeapi import FakeBotApi
 from tests.harness import running_bot
-from tests.screening_script import enrol
-from tests.test_cases_e2e import press_edit, press_new
-
-TOOLS = read_tools()
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi(token="6464:MEASURES", bot_username="oocps_test_bot") as server:
-        yield server
-
-
-async def measure(user: SimUser, lang: str, tool: str, phase: str, score: str) -> str:
-    """A score from the card, taken today; Save. The card that follows."""
-    named = TOOLS.named(tool)
-    assert named is not None
-    await press_new(user, t(lang, "case.record_measure"))
-    await press_new(user, named.name(lang))
-    await press_new(user, t(lang, f"measure.a.phase.{phase}"))
-    asked = await press_new(user, t(lang, "measure.a.on.today"))
-    assert named.measures(lang) in asked
-    await user.send(score)
-    (review,) = await user.wait_for_reply()
-    assert (review.text or "").startswith(t(lang, "measure.review.title", case="|")[:6])
-    return await press_new(user, t(lang, "measure.submit"))
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
 async def test_start_and_end_measures_and_the_positive_rule(
     storage: Storage, api: FakeBotApi, clock: FixedClock, lang: str
 ) -> None:
-    sergeant = api.user(140, "Sgt Rees", language_code="en")
-    worker = api.user(240, "Mair", language_code=lang)
-    newport = api.user(241, "Nia", language_code="en")
     async with running_bot(storage, api):
-        await enrol(storage, sergeant, InviteSpec("police", "Sgt Rees", "south-wales"))
-        await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
-        await enrol(storage, newport, InviteSpec("worker", "Nia", la_codes=("newport",)))
-        await script.run(sergeant, script.whole("en"))
-        (offer,) = await worker.wait_for_reply()
-        found = re.search(r"R-[0-9A-Z]{6}", offer.text or "")
-        assert found is not None
-        case = f"{found.group()} (SDJ)"
-        accepted = t(lang, "notify.accepted", reference=found.group(), first_session_due="",
-                     support_due="")[:12]  # fmt: skip
-        await press_edit(worker, t(lang, "notify.accept"), accepted)
+        sergeant, worker, newport, _gwent = await cast(storage, api, lang)
+        case = f"{await referred_and_accepted(sergeant, worker, lang)} (SDJ)"
         clock.advance(days=2)  # Wednesday 25 November: the first meeting, the start measures
         await worker.send("/cases")
         await worker.wait_for_reply()

@@ -7,13 +7,10 @@ officer no longer active is replaced by another of the force."""
 from __future__ import annotations
 
 import asyncio
-import io
 import re
-from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot.jobs import sweep_job
@@ -24,18 +21,13 @@ from state_machine.lifecycle import ReferralState
 from storage.models import Notification, ParentingSession
 from storage.uow import Storage
 from tests import screening_script as script
+from tests.casework_steps import pdf_text
 from tests.fakeapi import FakeBotApi, SimUser
 from tests.fakeapi.users import BotMessage
 from tests.harness import running_bot
 from tests.screening_script import enrol
 
 OFFICER = "Sgt Rhys Tŷ-Gŵyn"  # Welsh letters the PDF must draw, not drop
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi(token="6262:OUTCOME", bot_username="oocps_test_bot") as server:
-        yield server
 
 
 async def press_new(user: SimUser, label: str, count: int = 1) -> list[BotMessage]:
@@ -53,13 +45,6 @@ async def sessions_held(storage: Storage, reference: str, *held: tuple[date, str
                 referral_id=referral.id, worker_id=referral.allocated_worker_id, held_on=on,
                 status="attended", engagement=engagement, recorded_at=uow.clock.now(),
             ))  # fmt: skip
-
-
-def pdf_text(api: FakeBotApi, message: BotMessage) -> str:
-    document = message.document
-    assert document is not None and document["file_name"].endswith("-outcome.pdf")
-    data = api.state.files[document["file_id"]].data
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 async def referred_and_engaged(
@@ -221,6 +206,9 @@ async def test_an_outcome_the_officer_missed_is_sent_again_with_its_pdf_until_ac
         await press_new(worker, t("en", "case.record_outcome"))
         await press_new(worker, t("en", "outcome.a.outcome.completed"))
         await press_new(worker, t("en", "outcome.submit"))
+        # Unblocked only once the send after commit has failed: unblocked sooner, it may go
+        # through while the sweep below sends it too (the clock jumps the sweep's 3 minutes).
+        await api.wait_until(lambda: any(c.status == 403 for c in api.calls_to("sendDocument")))
         await sergeant.unblock()
         clock.advance(minutes=3)
         assert app.job_queue is not None

@@ -14,13 +14,12 @@ from typing import Any
 from conversations.access import Actor
 from conversations.cases import scope
 from conversations.cases.card import card
-from conversations.cases.words import case_label
+from conversations.cases.words import case_label, day
 from conversations.forms import engine
 from conversations.forms.hooks import Hooks, Store, Turn
 from conversations.forms.order import REVIEW
 from conversations.forms.questions import Answers, Form, Question
 from conversations.i18n import t
-from conversations.parsing import DATE_EXAMPLE
 from conversations.reply import Outcome, Reply
 from state_machine.contact import CONTACT_METHODS, CONTACT_RESULTS
 from storage.dialogues import DialogueState
@@ -82,7 +81,7 @@ class ContactHooks(Hooks):
     async def text(self, turn: Turn, question: Question, answers: Answers) -> str:
         if question.key == "on":
             label = await case_label(turn.uow, _referral(turn))
-            return t(turn.lang, "contact.q.on", case=label, example=DATE_EXAMPLE)
+            return t(turn.lang, "contact.q.on", case=label, example=day(turn.today()))
         return await super().text(turn, question, answers)
 
     def bounds(

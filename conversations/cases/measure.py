@@ -17,7 +17,7 @@ from conversations.cases.words import case_label, day
 from conversations.forms.hooks import Hooks, Store, Turn
 from conversations.forms.questions import Answers, Form, Question
 from conversations.i18n import t
-from conversations.parsing import DATE_EXAMPLE, Problem
+from conversations.parsing import Problem
 from conversations.reply import Outcome, Reply
 from state_machine.distance_tools import PHASES, DistanceTool, score_of
 
@@ -55,7 +55,7 @@ class MeasureHooks(Hooks):
             label = await case_label(turn.uow, referral_of(turn))
             return t(lang, "measure.q.tool", case=label)
         if question.key == "on":
-            return t(lang, "measure.q.on", example=DATE_EXAMPLE)
+            return t(lang, "measure.q.on", example=day(turn.today()))
         tool = tool_of(turn, answers)
         if question.key == "score" and tool is not None:
             return t(lang, "measure.q.score", tool=tool.name(lang), measures=tool.measures(lang),

@@ -21,7 +21,6 @@ from conversations.forms.hooks import Hooks, Store, Turn
 from conversations.forms.questions import Answers, Form, Question
 from conversations.i18n import t
 from conversations.notifications.safeguarding import alert_managers
-from conversations.parsing import DATE_EXAMPLE
 from conversations.reply import Outcome, Reply
 from state_machine.safeguarding import IMMEDIATE_RISK, LEVELS, SAFEGUARDING_ACTIONS
 
@@ -45,7 +44,7 @@ class ConcernHooks(Hooks):
             label = await case_label(turn.uow, referral_of(turn))
             return t(turn.lang, "concern.q.level", case=label)
         if question.key == "on":
-            return t(turn.lang, "concern.q.on", example=DATE_EXAMPLE)
+            return t(turn.lang, "concern.q.on", example=day(turn.today()))
         return await super().text(turn, question, answers)
 
     def bounds(

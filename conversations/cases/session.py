@@ -23,7 +23,7 @@ from conversations.cases.words import case_label, day
 from conversations.forms.hooks import Hooks, Store, Turn
 from conversations.forms.questions import Answers, Form, Question, when
 from conversations.i18n import t
-from conversations.parsing import DATE_EXAMPLE, Problem
+from conversations.parsing import Problem
 from conversations.reply import Outcome, Reply
 from state_machine.sessions import (
     ATTENDED,
@@ -119,7 +119,7 @@ class SessionHooks(Hooks):
         lang = turn.lang
         if question.key == "on":
             label = await case_label(turn.uow, referral_of(turn))
-            return t(lang, "session.q.on", case=label, example=DATE_EXAMPLE)
+            return t(lang, "session.q.on", case=label, example=day(turn.today()))
         if question.key == "engagement_reason":
             return t(lang, f"session.q.engagement_reason.{answers.get('engagement')}")
         if question.key == "next_on":
