@@ -306,13 +306,17 @@ def _sqlite_rows(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
 
 
 def sqlite_path(n: int) -> Path:
-    return Path(tempfile.gettempdir()) / f"oocps-bench-{migrate.head()}-{n}-g{GENERATOR}.sqlite3"
+    return Path(tempfile.gettempdir()) / f"oocps-bench-{n}-g{GENERATOR}.sqlite3"
 
 
 async def sqlite_database(n: int, *, fresh: bool = False) -> Path:
-    """The cached SQLite file for `n` referrals, made if missing."""
+    """The cached SQLite file for `n` referrals, made if missing; a file kept from an older
+    schema is brought up to date by the migrations, as a deployed database would be."""
     path = sqlite_path(n)
     if not _start_afresh(path, fresh):
+        db = Database(f"sqlite:///{path}")
+        await migrate.upgrade(db.engine)
+        await db.dispose()
         return path
     partial = path.with_suffix(".partial")
     db = Database(f"sqlite:///{partial}")
@@ -387,15 +391,19 @@ async def postgres_schema(url: str, n: int, *, fresh: bool = False) -> bool:
     """The schema SCHEMA holding `n` referrals, made if missing (True: made now)."""
     import asyncpg
 
-    marker = f"{migrate.head()}-{n}-g{GENERATOR}"
+    marker = f"{n}-g{GENERATOR}"
     admin = Database(url)
     async with admin.engine.begin() as conn:
         found = await conn.scalar(text(
             "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = :s"
         ), {"s": SCHEMA})  # fmt: skip
-        if found == marker and not fresh:
-            await admin.dispose()
-            return False
+    if found is not None and found.endswith(marker) and not fresh:
+        await admin.dispose()
+        db = Database(url, **schema_options())
+        await migrate.upgrade(db.engine)  # a schema kept from before a migration: upgraded
+        await db.dispose()
+        return False
+    async with admin.engine.begin() as conn:
         await conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
         await conn.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
     await admin.dispose()
