@@ -30,14 +30,24 @@ from benchmarks import scale_data as data
 from conversations.access import Actor
 from conversations.monitoring import service as monitoring_service
 from conversations.notifications import nudge_sweep
+from conversations.summary import chart
 from conversations.summary import service as summary_service
+from conversations.summary.figures import week_start
 from state_machine.clock import FixedClock
 from state_machine.periods import Period
 from storage.crypto import FieldCipher
 from storage.database import Database
 from storage.monitoring import touching
 from storage.nudges import due_query
-from storage.summary import Scope, live_query, outcomes_query, received_query, welsh_query
+from storage.summary import (
+    Scope,
+    live_query,
+    monthly_query,
+    outcomes_query,
+    period_query,
+    received_query,
+    welsh_query,
+)
 from storage.uow import Storage
 
 RETURN_PERIOD = Period(2026, 1)  # 2026-H1, the last period ended on NOW
@@ -261,21 +271,30 @@ async def explain(storage: Storage, statement: Any) -> list[str]:
 
 
 def plans() -> list[tuple[str, Select[Any] | Any]]:
+    """Each statement that grows with the data, as the code builds it."""
     today = data.NOW.astimezone(data.TZ).date()
     period = Period.containing(today)
-    since = min(period.starts_at(data.TZ), data.NOW - summary_service.YEAR)
+    begins = period.starts_at(data.TZ)
+    monday = datetime.combine(week_start(today), datetime.min.time(), data.TZ)
+    since = min(begins, data.NOW - summary_service.YEAR, monday)
+    months = chart.starts(data.NOW, data.TZ)
     ids = list(range(990_001, 990_101))
-    return [
+    out: list[tuple[str, Select[Any] | Any]] = [
         ("the sweep's due cases", due_query(data.NOW, nudge_sweep.BATCH)),
-        ("/summary live, one LA", live_query(Scope(("cardiff",)))),
-        ("/summary live, all Wales", live_query(Scope(None))),
-        ("/summary received in the last year, one LA", received_query(Scope(("cardiff",)), since)),
-        ("/summary received in the last year, all Wales", received_query(Scope(None), since)),
-        ("/summary outcomes this period", outcomes_query(Scope(None), period.starts_at(data.TZ),
-                                                         data.NOW)),
-        ("/summary Welsh sessions", welsh_query(ids)),
+    ]
+    for name, scope in (("one LA", Scope(("cardiff",))), ("all Wales", Scope(None))):
+        out += [
+            (f"/summary live, {name}", live_query(scope)),
+            (f"/summary received this week, {name}", received_query(scope, monday)),
+            (f"/summary received this period, {name}", period_query(scope, begins)),
+            (f"/summary the chart's months, {name}", monthly_query(scope, since, months)),
+            (f"/summary outcomes this period, {name}", outcomes_query(scope, begins, data.NOW)),
+        ]
+    out += [
+        ("/summary Welsh sessions (100 referrals)", welsh_query(ids)),
         ("the return: the referrals a period touches", touching(RETURN_PERIOD, data.TZ)),
-    ]  # fmt: skip
+    ]
+    return out
 
 
 async def show_plans(storage: Storage) -> None:

@@ -112,14 +112,20 @@ def monthly_query(scope: Scope, since: datetime, starts: Sequence[datetime]) -> 
     return statement.group_by(r.la_code, month, r.outcome, r.state)
 
 
-def outcomes_query(scope: Scope, start: datetime, end: datetime) -> Select[Referral]:
-    """Referrals whose outcome was recorded in [start, end) (the outcome_recorded_at index)."""
-    statement = scope.narrow(
-        select(Referral).where(
-            Referral.outcome_recorded_at >= start, Referral.outcome_recorded_at < end
-        )
+def outcomes_query(
+    scope: Scope, start: datetime, end: datetime
+) -> Select[str | None, str | None, int]:
+    """How many referrals of each LA had each outcome recorded in [start, end), counted in
+    the database (the outcome_recorded_at index)."""
+    r = Referral
+    statement = select(r.la_code, r.outcome, func.count()).where(
+        r.outcome_recorded_at >= start, r.outcome_recorded_at < end
     )
-    return statement.order_by(Referral.outcome_recorded_at)
+    if scope.la_codes is not None:
+        statement = statement.where(r.la_code.in_(scope.la_codes))
+    if scope.force_code is not None:
+        statement = statement.where(r.force_code == scope.force_code)
+    return statement.group_by(r.la_code, r.outcome)
 
 
 def welsh_query(referral_ids: Sequence[int]) -> Select[int]:
@@ -161,8 +167,13 @@ class SummaryStore:
 
     async def outcomes_between(
         self, scope: Scope, start: datetime, end: datetime
-    ) -> list[Referral]:
-        return list(await self._session.scalars(outcomes_query(scope, start, end)))
+    ) -> dict[str | None, dict[str, int]]:
+        """Per LA, how many of each outcome were recorded in [start, end)."""
+        out: dict[str | None, dict[str, int]] = {}
+        for la, outcome, n in await self._session.execute(outcomes_query(scope, start, end)):
+            if outcome is not None:
+                out.setdefault(la, {})[outcome] = int(n)
+        return out
 
     async def had_welsh(self, referral_ids: Sequence[int]) -> set[int]:
         if not referral_ids:

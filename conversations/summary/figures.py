@@ -4,7 +4,7 @@ read: each number with a list behind it keeps the referrals it counts."""
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -49,7 +49,7 @@ def figures(
     owed: Mapping[int, Sequence[Obligation]],
     week: Sequence[Referral],
     received: Sequence[Received],
-    outcomes: Iterable[Referral],
+    outcomes: Mapping[str, int],
     welsh_sessions: set[int],
     *,
     now: datetime,
@@ -87,8 +87,8 @@ def figures(
         if p.session_language == "cy":
             f.welsh_wanted += 1
             f.welsh_met += p.id in welsh_sessions
-    for r in outcomes:
-        if r.outcome in f.outcomes:
-            f.outcomes[r.outcome] += 1
+    for outcome, n in outcomes.items():
+        if outcome in f.outcomes:
+            f.outcomes[outcome] += n
     f.median_days = statistics.median(days) if days else None
     return f

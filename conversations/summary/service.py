@@ -48,8 +48,8 @@ def lists_for(actor: Actor) -> bool:
     return actor.role == "manager"
 
 
-# One LA's live, week, received and outcomes.
-Mine = tuple[list[Referral], list[Referral], list[Received], list[Referral]]
+# One LA's live, week and received.
+Mine = tuple[list[Referral], list[Referral], list[Received]]
 
 
 @dataclass(frozen=True)
@@ -59,24 +59,22 @@ class Read:
     week: list[Referral]  # received since Monday began
     received: list[Received]  # since the period began, as plain columns
     monthly: list[Monthly]  # the last year's, counted per LA, month and outcome (the chart's)
-    outcomes: list[Referral]
+    outcomes: dict[str | None, dict[str, int]]  # per LA, how many of each this period
     welsh: set[int]
     period: Period
     now: datetime
 
     @cached_property
     def by_la(self) -> dict[str | None, Mine]:
-        """live, week, received and outcomes of each LA, grouped once for all the LAs."""
-        live, week, outcomes = _by_la(self.live), _by_la(self.week), _by_la(self.outcomes)
-        received = _by_la(self.received)
-        return {la: (live.get(la, []), week.get(la, []), received.get(la, []),
-                     outcomes.get(la, []))
-                for la in {*live, *week, *received, *outcomes}}  # fmt: skip
+        """live, week and received of each LA, grouped once for all the LAs."""
+        live, week, received = _by_la(self.live), _by_la(self.week), _by_la(self.received)
+        return {la: (live.get(la, []), week.get(la, []), received.get(la, []))
+                for la in {*live, *week, *received}}  # fmt: skip
 
     @property
     def touched(self) -> set[str | None]:
         """The LAs with anything live, received in the last year or ended this period."""
-        return {*self.by_la, *(m.la_code for m in self.monthly)}
+        return {*self.by_la, *self.outcomes, *(m.la_code for m in self.monthly)}
 
 
 async def read(uow: UnitOfWork, scope: Scope) -> Read:
@@ -112,9 +110,14 @@ def _by_la(rows: Sequence[Row]) -> dict[str | None, list[Row]]:
 def compute(uow: UnitOfWork, data: Read, la_code: str | None) -> Figures:
     """The figures for one LA, or (None) for everything read."""
     if la_code is None:
-        live, week, received, outcomes = data.live, data.week, data.received, data.outcomes
+        live, week, received = data.live, data.week, data.received
+        outcomes: dict[str, int] = {}
+        for counted in data.outcomes.values():
+            for outcome, n in counted.items():
+                outcomes[outcome] = outcomes.get(outcome, 0) + n
     else:
-        live, week, received, outcomes = data.by_la.get(la_code, ([], [], [], []))
+        live, week, received = data.by_la.get(la_code, ([], [], []))
+        outcomes = data.outcomes.get(la_code, {})
     return figures(
         la_code, live, data.owed, week, received, outcomes, data.welsh, now=data.now,
         tz=uow.tz, period_start=data.period.starts_at(uow.tz),
