@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from state_machine.clock import Clock
 from state_machine.monitoring import CaseRecord, Entered, MeasureRecord, SessionRecord
 from state_machine.periods import Period
-from state_machine.sessions import ATTENDED
 from storage.audit import AuditLog
 from storage.models import DistanceMeasure, MonitoringEntry, ParentingSession, Referral
 
@@ -31,9 +30,7 @@ Progress = Callable[[int, int], None]  # (referrals read so far, referrals in al
 
 def touching(period: Period, tz: ZoneInfo) -> CompoundSelect[Any]:
     """The ids of referrals with anything the return counts in `period`, each part on its
-    own index (docs/performance.md shows the plan). Of the sessions and measures only those
-    a count can rest on: a Welsh-medium session attended (count 8) and an end measure
-    (count 6); a referral touched by nothing else adds nothing to any count."""
+    own index (docs/performance.md shows the plan)."""
     start, end = period.starts_at(tz), period.ends_at(tz)
     first, last = period.first_day, period.last_day
     r, s, m = Referral, ParentingSession, DistanceMeasure
@@ -41,12 +38,8 @@ def touching(period: Period, tz: ZoneInfo) -> CompoundSelect[Any]:
         select(r.id).where(r.received_at >= start, r.received_at < end),
         select(r.id).where(r.first_session_date >= first, r.first_session_date <= last),
         select(r.id).where(r.outcome_recorded_at >= start, r.outcome_recorded_at < end),
-        select(s.referral_id).where(
-            s.held_on >= first, s.held_on <= last, s.welsh_medium.is_(True), s.status == ATTENDED
-        ),
-        select(m.referral_id).where(
-            m.measured_on >= first, m.measured_on <= last, m.phase == "end"
-        ),
+        select(s.referral_id).where(s.held_on >= first, s.held_on <= last),
+        select(m.referral_id).where(m.measured_on >= first, m.measured_on <= last),
     )
 
 
