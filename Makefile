@@ -45,11 +45,15 @@ pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
 ## bench: the long-running measurements (not part of `make test`); PostgreSQL too when
-## OOCPS_TEST_POSTGRES_URL is set
+## OOCPS_TEST_POSTGRES_URL is set. benchmarks.scale makes 1,000,000 referrals once (kept
+## under the temporary folder, and in the schema oocps_bench1m) and times the nudge sweep,
+## /summary and the return over them (docs/performance.md).
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.scale
 	@if [ -n "$$OOCPS_TEST_POSTGRES_URL" ]; then \
-		$(BIN)/python -m benchmarks --postgres "$$OOCPS_TEST_POSTGRES_URL"; fi
+		$(BIN)/python -m benchmarks --postgres "$$OOCPS_TEST_POSTGRES_URL"; \
+		$(BIN)/python -m benchmarks.scale --postgres "$$OOCPS_TEST_POSTGRES_URL"; fi
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -8,6 +8,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
+    Index,
     LargeBinary,
     String,
     UniqueConstraint,
@@ -52,7 +53,13 @@ class Referral(Base):
     """One individual referred for one offence. Its state changes only through the lifecycle."""
 
     __tablename__ = "referrals"
-    __table_args__ = (CheckConstraint(f"state IN ({_STATES})", name="state"),)
+    __table_args__ = (
+        CheckConstraint(f"state IN ({_STATES})", name="state"),
+        # One LA's live cases, last year and outcomes (migration 0010, docs/performance.md).
+        Index("ix_referrals_la_code_state", "la_code", "state"),
+        Index("ix_referrals_la_code_received_at", "la_code", "received_at"),
+        Index("ix_referrals_la_code_outcome_recorded_at", "la_code", "outcome_recorded_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)

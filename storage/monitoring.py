@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CompoundSelect, select, union
+from sqlalchemy import CompoundSelect, Select, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
@@ -58,7 +58,14 @@ class MonitoringStore:
     ) -> list[CaseRecord]:
         """Every referral the period touches (held by, or referred to, one of `la_codes` if
         given), with its sessions and measures."""
-        ids = sorted({int(i) for i in await self._session.scalars(touching(period, tz))})
+        found: CompoundSelect[Any] | Select[int] = touching(period, tz)
+        if la_codes is not None:  # only theirs: an LA's return reads its own cases' rows
+            r, touched = Referral, found.subquery()
+            found = select(r.id).where(
+                r.id.in_(select(touched.c.id)),
+                r.la_code.in_(la_codes) | r.referred_la_code.in_(la_codes),
+            )
+        ids = sorted({int(i) for i in await self._session.scalars(found)})
         out: list[CaseRecord] = []
         for at in range(0, len(ids), CHUNK):
             out.extend(await self._chunk(ids[at : at + CHUNK], la_codes))

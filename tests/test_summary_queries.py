@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 from sqlalchemy import Select
 
-from storage.summary import Scope, live_query, outcomes_query, received_query, welsh_query
+from storage.summary import (
+    Scope,
+    live_query,
+    monthly_query,
+    outcomes_query,
+    period_query,
+    received_query,
+    welsh_query,
+)
 from storage.uow import Storage
 
 AT = datetime(2026, 12, 2, 9, tzinfo=UTC)
@@ -25,6 +33,9 @@ def statements(scope: Scope) -> list[tuple[Select[Any], set[str]]]:
         (outcomes_query(scope, AT, AT), {"ix_referrals_outcome_recorded_at",
                                          "ix_referrals_la_code"}),
         (welsh_query([1, 2, 3]), {"ix_parenting_sessions_referral_id"}),
+        (period_query(scope, AT), {"ix_referrals_received_at", "ix_referrals_la_code"}),
+        (monthly_query(scope, AT, [AT, AT]), {"ix_referrals_received_at",
+                                              "ix_referrals_la_code"}),
     ]  # fmt: skip
 
 

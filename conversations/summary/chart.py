@@ -5,8 +5,8 @@ stacked by how each ended (or that it is still open), as a PNG drawn without a d
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import matplotlib
@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 
 from conversations.i18n import t
 from state_machine.deadlines import local_date
-from storage.models import Referral
+from storage.summary import Monthly
 
 # Headless: no display on the server. A bare Figure draws with Agg anyway; this keeps
 # pyplot, should anything import it, off any GUI toolkit.
@@ -42,29 +42,30 @@ def months(today: date) -> list[date]:
     return firsts[::-1]
 
 
-def group(r: Referral) -> str:
-    if r.outcome in ("completed", "not_engaged", "not_taken_up"):
-        return str(r.outcome)
-    return "open" if r.state in ("referred", "allocated", "engaged") else "other"
+def starts(now: datetime, tz: ZoneInfo) -> list[datetime]:
+    """The moments the 12 months begin (local midnight on the 1st), oldest first: the
+    database counts each month's referrals between them (storage.summary.monthly_query)."""
+    return [datetime.combine(d, time(0), tz) for d in months(local_date(now, tz))]
 
 
-def counts(received: Sequence[Referral], now: datetime, tz: ZoneInfo) -> dict[str, list[int]]:
+def group(outcome: str | None, state: str) -> str:
+    if outcome in ("completed", "not_engaged", "not_taken_up"):
+        return str(outcome)
+    return "open" if state in ("referred", "allocated", "engaged") else "other"
+
+
+def counts(monthly: Iterable[Monthly]) -> dict[str, list[int]]:
     """Per group, the referrals received in each of the 12 months."""
-    firsts = months(local_date(now, tz))
-    index = {(d.year, d.month): i for i, d in enumerate(firsts)}
     out = {g: [0] * 12 for g, _ in GROUPS}
-    for r in received:
-        assert r.received_at is not None
-        day = local_date(r.received_at, tz)
-        i = index.get((day.year, day.month))
-        if i is not None:
-            out[group(r)][i] += 1
+    for m in monthly:
+        if 0 <= m.month < 12:
+            out[group(m.outcome, m.state)][m.month] += m.n
     return out
 
 
-def render(lang: str, received: Sequence[Referral], now: datetime, tz: ZoneInfo) -> bytes:
+def render(lang: str, monthly: Iterable[Monthly], now: datetime, tz: ZoneInfo) -> bytes:
     firsts = months(local_date(now, tz))
-    data = counts(received, now, tz)
+    data = counts(monthly)
     fig = Figure(figsize=(6, 7), dpi=160)  # a little taller than wide: fills a phone's width
     ax = fig.add_subplot()
     x = list(range(12))

@@ -4,7 +4,7 @@ read: each number with a list behind it keeps the referrals it counts."""
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -13,6 +13,7 @@ from state_machine.deadlines import local_date
 from state_machine.lifecycle import OPEN_STATES, ReferralState
 from state_machine.obligations import Obligation
 from storage.models import Referral
+from storage.summary import Received
 
 S = ReferralState
 # The numbers that have a list behind them, in the order shown.
@@ -46,18 +47,19 @@ def figures(
     la_code: str | None,
     live: Sequence[Referral],
     owed: Mapping[int, Sequence[Obligation]],
-    received: Sequence[Referral],
-    outcomes: Iterable[Referral],
+    week: Sequence[Referral],
+    received: Sequence[Received],
+    outcomes: Mapping[str, int],
     welsh_sessions: set[int],
     *,
     now: datetime,
     tz: ZoneInfo,
     period_start: datetime,
 ) -> Figures:
-    """`received`: referrals received since at least the period's start (or the week's)."""
+    """`week`: the referrals received since Monday began; `received`: since the period's
+    start."""
     f = Figures(la_code)
     today = local_date(now, tz)
-    monday = week_start(today)
     for r in live:
         if r.lifecycle_state in OPEN_STATES:
             f.lists[r.lifecycle_state.value].append(r)
@@ -75,21 +77,18 @@ def figures(
                 f.lists["overdue_police_told"].append(r)
             elif o.what == "police_acknowledgement":
                 f.lists["awaiting_police_ack"].append(r)
+    f.lists["new_this_week"] = [r for r in week if r.lifecycle_state is not S.CLOSED_INELIGIBLE]
     days: list[int] = []
-    for r in received:
-        assert r.received_at is not None
-        day = local_date(r.received_at, tz)
-        if day >= monday and r.lifecycle_state not in (S.CLOSED_INELIGIBLE,):
-            f.lists["new_this_week"].append(r)
-        if r.received_at < period_start:
+    for p in received:
+        if p.received_at < period_start:
             continue
-        if r.first_session_date is not None:
-            days.append((r.first_session_date - day).days)
-        if r.session_language == "cy":
+        if p.first_session_date is not None:
+            days.append((p.first_session_date - local_date(p.received_at, tz)).days)
+        if p.session_language == "cy":
             f.welsh_wanted += 1
-            f.welsh_met += r.id in welsh_sessions
-    for r in outcomes:
-        if r.outcome in f.outcomes:
-            f.outcomes[r.outcome] += 1
+            f.welsh_met += p.id in welsh_sessions
+    for outcome, n in outcomes.items():
+        if outcome in f.outcomes:
+            f.outcomes[outcome] += n
     f.median_days = statistics.median(days) if days else None
     return f

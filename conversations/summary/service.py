@@ -6,8 +6,11 @@ force's referrals and outcomes, counts only; admins counts only (DESIGN.md §6).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
+from typing import TypeVar
 
 from conversations.access import Actor
 from conversations.cases.words import case_label
@@ -21,7 +24,7 @@ from state_machine.obligations import Obligation, obligations
 from state_machine.periods import Period
 from storage.models import Referral
 from storage.referrals import case_from
-from storage.summary import Scope
+from storage.summary import Monthly, Received, Scope
 from storage.uow import UnitOfWork
 
 ROLES = ("manager", "police", "admin")
@@ -45,15 +48,33 @@ def lists_for(actor: Actor) -> bool:
     return actor.role == "manager"
 
 
+# One LA's live, week and received.
+Mine = tuple[list[Referral], list[Referral], list[Received]]
+
+
 @dataclass(frozen=True)
 class Read:
     live: list[Referral]
     owed: dict[int, list[Obligation]]
-    received: list[Referral]  # the last year's (the chart's), which holds the period's and week's
-    outcomes: list[Referral]
+    week: list[Referral]  # received since Monday began
+    received: list[Received]  # since the period began, as plain columns
+    monthly: list[Monthly]  # the last year's, counted per LA, month and outcome (the chart's)
+    outcomes: dict[str | None, dict[str, int]]  # per LA, how many of each this period
     welsh: set[int]
     period: Period
     now: datetime
+
+    @cached_property
+    def by_la(self) -> dict[str | None, Mine]:
+        """live, week and received of each LA, grouped once for all the LAs."""
+        live, week, received = _by_la(self.live), _by_la(self.week), _by_la(self.received)
+        return {la: (live.get(la, []), week.get(la, []), received.get(la, []))
+                for la in {*live, *week, *received}}  # fmt: skip
+
+    @property
+    def touched(self) -> set[str | None]:
+        """The LAs with anything live, received in the last year or ended this period."""
+        return {*self.by_la, *self.outcomes, *(m.la_code for m in self.monthly)}
 
 
 async def read(uow: UnitOfWork, scope: Scope) -> Read:
@@ -65,17 +86,22 @@ async def read(uow: UnitOfWork, scope: Scope) -> Read:
     owed = {
         r.id: obligations(case_from(r, attended=tallies[r.id].attended), now, uow.tz) for r in live
     }
-    since = min(period.starts_at(uow.tz), now - YEAR,
-                datetime.combine(week_start(today), datetime.min.time(), uow.tz))  # fmt: skip
-    received = await uow.summary.received_since(scope, since)
+    monday = datetime.combine(week_start(today), datetime.min.time(), uow.tz)
+    since = min(period.starts_at(uow.tz), now - YEAR, monday)
+    week = await uow.summary.received_since(scope, monday)
+    received = await uow.summary.received_rows(scope, period.starts_at(uow.tz))
+    monthly = await uow.summary.monthly(scope, since, chart.starts(now, uow.tz))
     outcomes = await uow.summary.outcomes_between(scope, period.starts_at(uow.tz), now)
     wanted = [r.id for r in received if r.session_language == "cy"]
     welsh = await uow.summary.had_welsh(wanted)
-    return Read(live, owed, received, outcomes, welsh, period, now)
+    return Read(live, owed, week, received, monthly, outcomes, welsh, period, now)
 
 
-def _by_la(rows: list[Referral]) -> dict[str | None, list[Referral]]:
-    grouped: dict[str | None, list[Referral]] = defaultdict(list)
+Row = TypeVar("Row", Referral, Received)
+
+
+def _by_la(rows: Sequence[Row]) -> dict[str | None, list[Row]]:
+    grouped: dict[str | None, list[Row]] = defaultdict(list)
     for r in rows:
         grouped[r.la_code].append(r)
     return grouped
@@ -83,13 +109,18 @@ def _by_la(rows: list[Referral]) -> dict[str | None, list[Referral]]:
 
 def compute(uow: UnitOfWork, data: Read, la_code: str | None) -> Figures:
     """The figures for one LA, or (None) for everything read."""
-
-    def mine(rows: list[Referral]) -> list[Referral]:
-        return rows if la_code is None else _by_la(rows).get(la_code, [])
-
+    if la_code is None:
+        live, week, received = data.live, data.week, data.received
+        outcomes: dict[str, int] = {}
+        for counted in data.outcomes.values():
+            for outcome, n in counted.items():
+                outcomes[outcome] = outcomes.get(outcome, 0) + n
+    else:
+        live, week, received = data.by_la.get(la_code, ([], [], []))
+        outcomes = data.outcomes.get(la_code, {})
     return figures(
-        la_code, mine(data.live), data.owed, mine(data.received), mine(data.outcomes),
-        data.welsh, now=data.now, tz=uow.tz, period_start=data.period.starts_at(uow.tz),
+        la_code, live, data.owed, week, received, outcomes, data.welsh, now=data.now,
+        tz=uow.tz, period_start=data.period.starts_at(uow.tz),
     )  # fmt: skip
 
 
@@ -146,7 +177,7 @@ async def command(uow: UnitOfWork, actor: Actor) -> Outcome:
             lang, "summary.title_all_wales" if scope.la_codes is None else "summary.title_total"
         )
     las = sorted(scope.la_codes) if scope.la_codes is not None else sorted(places)
-    touched = {r.la_code for r in (*data.live, *data.received, *data.outcomes)}
+    touched = data.touched
     shown = [code for code in las if scope.la_codes is not None or code in touched]
     replies: list[Reply] = []
     if len(las) > 1:
@@ -160,7 +191,7 @@ async def command(uow: UnitOfWork, actor: Actor) -> Outcome:
                              buttons=_buttons(uow, actor, f)))  # fmt: skip
     if len(shown) < len(las):
         replies.append(Reply(t(lang, "summary.quiet", n=len(las) - len(shown))))
-    png = chart.render(lang, data.received, data.now, uow.tz)
+    png = chart.render(lang, data.monthly, data.now, uow.tz)
     name = f"referrals-{local_date(data.now, uow.tz).isoformat()}.png"
     replies.append(Reply(t(lang, "summary.chart_caption"),
                          document=Document(name, png, "image/png")))  # fmt: skip
