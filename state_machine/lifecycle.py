@@ -96,7 +96,9 @@ def _not_taken_up_ok(event: EventData) -> bool:
     received = bound.case.received_at
     if received is None:
         return False
-    due = Deadlines.compute(received, bound.tz).first_session_date_due
+    due = bound.case.first_session_due  # moved by a transfer: the new LA's 21 days
+    if due is None:
+        due = Deadlines.compute(received, bound.tz).first_session_date_due
     return is_past(due, bound.at, bound.tz)
 
 

@@ -29,6 +29,7 @@ from storage.personal import PersonalDetailsStore
 from storage.reference import ReferenceData
 from storage.referrals import ReferralRepository
 from storage.replies import ReplyStore
+from storage.extensions import ExtensionRepository
 from storage.safeguarding import SafeguardingRepository
 from storage.sender import Sender, admit, read_sender
 from storage.summary import SummaryStore
@@ -73,6 +74,7 @@ class UnitOfWork:
     buttons: ButtonStore
     casework: CaseworkRepository
     safeguarding: SafeguardingRepository
+    extensions: ExtensionRepository
     measures: MeasureRepository
     dialogues: DialogueStore
     notifications: NotificationStore
@@ -103,6 +105,7 @@ class UnitOfWork:
         self.buttons = ButtonStore(self.session)
         self.casework = CaseworkRepository(self.session, s.clock, s.cipher, self.audit)
         self.safeguarding = SafeguardingRepository(self.session, s.clock, s.cipher, self.audit)
+        self.extensions = ExtensionRepository(self.session, s.clock, s.cipher, self.audit)
         self.measures = MeasureRepository(self.session, s.clock, self.audit)
         self.dialogues = DialogueStore(self.session, s.clock)
         self.notifications = NotificationStore(self.session)
