@@ -92,6 +92,8 @@ FIRST_SESSION_MOVED = Effect(
     "the first-session date is moved (the earlier one stays in the audit trail)",
     lambda f: {"first_session_date": f.params["first_session_date"]},
 )
+
+
 def _transferred(f: Firing) -> Facts:
     """The new LA arranges its own first session (docs/monitoring-return.md): a date the old
     LA booked is dropped (it stays in the audit trail) and the new LA has 21 days from the
@@ -110,6 +112,11 @@ TRANSFERRED = Effect(
     "the new LA, offered to it now; no worker allocated until one there accepts; a "
     "first-session date set before is dropped, and one is due 21 days after the transfer",
     _transferred,
+)
+REALLOCATED = Effect(
+    "reallocated",
+    "another worker of the LA is allocated (a manager's decision); the state stays",
+    lambda f: {"allocated_worker_id": f.params.get("worker_id")},
 )
 EXTENDED = Effect(
     "extended",

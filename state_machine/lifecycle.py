@@ -167,6 +167,14 @@ LATER_DATE = Guard(
     _extension_ok,
 )
 NEW_LA = Guard("new_la_given", "a transfer needs a different LA", _transfer_ok)
+NEW_WORKER = Guard(
+    "new_worker_given",
+    "a re-allocation needs another worker",
+    lambda e: (
+        isinstance(e.kwargs.get("worker_id"), int)
+        and e.kwargs.get("worker_id") != _case(e).allocated_worker_id
+    ),
+)
 
 
 # The lifecycle, as data. Order matters only for the generated diagram. "effects" is ours:
@@ -201,6 +209,8 @@ TRANSITIONS: list[dict[str, Any]] = [
      "conditions": [NEW_LA, REASON_GIVEN], "effects": fx.TRANSFERRED},
     {"trigger": "extend", "source": list(OPEN_STATES), "dest": None,  # internal: state stays
      "conditions": [LATER_DATE, REASON_GIVEN], "effects": fx.EXTENDED},
+    {"trigger": "reallocate", "source": [S.ALLOCATED, S.ENGAGED], "dest": None,  # internal
+     "conditions": [NEW_WORKER], "effects": fx.REALLOCATED},
     {"trigger": "withdraw", "source": list(OPEN_STATES), "dest": S.CLOSED_WITHDRAWN,
      "conditions": [REASON_GIVEN], "effects": fx.CLOSED_WITH_REASON},
 ]  # fmt: skip

@@ -68,10 +68,24 @@ class ExtensionRepository:
         latest = await self.latest(referral)
         return latest if latest is not None and latest.status == OPEN else None
 
+    async def open_in_force(self, force_code: str | None) -> list[Referral]:
+        """The referrals of a force with a request waiting (for a police user just enrolled)."""
+        rows = await self._session.scalars(
+            select(Referral)
+            .where(Referral.force_code == force_code, Referral.extension_requested_at.is_not(None))
+            .order_by(Referral.extension_requested_at)
+        )
+        return list(rows)
+
     async def ask(
         self, referral: Referral, *, by: int, until: date, reason: str, actor: str
-    ) -> Extension:
-        """A new open request; the caller locked the referral and saw none open."""
+    ) -> Extension | None:
+        """A new open request, or None when one is open already (the referral's row is
+        locked first: of two asked at once, one is made)."""
+        await self._session.flush()
+        await self._session.refresh(referral, with_for_update=True)
+        if referral.extension_requested_at is not None or await self.open_for(referral):
+            return None
         now = self._clock.now()
         row = ExtensionRequest(
             referral_id=referral.id, requested_by=by, requested_at=now, proposed_until=until,

@@ -265,9 +265,7 @@ class ExtensionRequest(Base):
     row lock when one is asked."""
 
     __tablename__ = "extension_requests"
-    __table_args__ = (
-        CheckConstraint(f"status IN ({_listed(EXTENSION_STATUSES)})", name="status"),
-    )
+    __table_args__ = (CheckConstraint(f"status IN ({_listed(EXTENSION_STATUSES)})", name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(

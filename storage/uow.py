@@ -20,6 +20,7 @@ from storage.database import Database
 from storage.dialect import forget_connection
 from storage.dialogues import DialogueStore
 from storage.distance_tools import read_tools
+from storage.extensions import ExtensionRepository
 from storage.measures import MeasureRepository
 from storage.monitoring import MonitoringStore
 from storage.notifications import NotificationStore
@@ -29,7 +30,6 @@ from storage.personal import PersonalDetailsStore
 from storage.reference import ReferenceData
 from storage.referrals import ReferralRepository
 from storage.replies import ReplyStore
-from storage.extensions import ExtensionRepository
 from storage.safeguarding import SafeguardingRepository
 from storage.sender import Sender, admit, read_sender
 from storage.summary import SummaryStore
