@@ -21,7 +21,6 @@ from conversations.forms.hooks import Hooks, Store, Turn
 from conversations.forms.questions import Answers, Form, Question
 from conversations.i18n import t
 from conversations.notifications.extension import ask_police
-from conversations.parsing import DATE_EXAMPLE
 from conversations.reply import Outcome, Reply
 from storage.models import Referral
 from storage.uow import UnitOfWork
@@ -55,7 +54,7 @@ class ExtensionHooks(Hooks):
             earliest, latest = window(referral, turn.today())
             return t(turn.lang, "extension.q.until", case=label, due=day(referral.support_due),
                      earliest=day(earliest), latest=day(latest),
-                     example=DATE_EXAMPLE)  # fmt: skip
+                     example=day(min(earliest + timedelta(days=30), latest)))  # fmt: skip
         return await super().text(turn, question, answers)
 
     def label(self, turn: Turn, lang: str, question: Question, value: str) -> str:
