@@ -142,8 +142,9 @@ TWENTY_ONE_DAYS_OR_REFUSED = Guard(
 )
 NO_FIRST_SESSION_EVER = Guard(
     "no_first_session_date_ever_set",
-    "'not taken up' is only for when no first-session date was ever set (§8 i)",
-    lambda e: _case(e).first_session_date is None,
+    "'not taken up' is only for when no first-session date was ever set (at the LA holding "
+    "the case: a transfer drops the old LA's) and no session was attended (§8 i)",
+    lambda e: _case(e).first_session_date is None and _case(e).attended_sessions == 0,
 )
 ENGAGED_APPROPRIATELY = Guard(
     "attended_and_engaged_appropriately",

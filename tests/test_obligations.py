@@ -237,3 +237,16 @@ def test_what_is_owed_next_is_the_soonest_dated_and_an_undated_one_comes_last() 
     dated = Obligation("police_notified", LA_WORKERS, date(2027, 3, 1), overdue=True)
     assert soonest([undated, dated]) is dated
     assert soonest([undated]) is undated and soonest([]) is None
+
+
+def test_a_case_transferred_after_a_session_was_attended_cannot_be_not_taken_up() -> None:
+    received = utc(2026, 11, 23, 10, 0)
+    case = referred(received)
+    fire(case, "accept", actor="user:5", at=received, worker_id=5)
+    fire(case, "set_first_session", actor="user:5", at=received,
+         first_session_date=date(2026, 11, 25))  # fmt: skip
+    case.attended_sessions = 1
+    fire(case, "transfer", actor="user:5", at=utc(2026, 11, 30, 15, 0), la_code="newport",
+         reason="moved")  # fmt: skip
+    with pytest.raises(LifecycleError, match="no session was attended"):
+        fire(case, "record_not_taken_up", actor="user:6", at=utc(2027, 1, 20, 12, 0))
