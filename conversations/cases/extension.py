@@ -60,7 +60,10 @@ class ExtensionHooks(Hooks):
     def label(self, turn: Turn, lang: str, question: Question, value: str) -> str:
         if question.key != "until":
             return super().label(turn, lang, question, value)
-        when = date.fromisoformat(value)
+        try:
+            when = date.fromisoformat(value)
+        except ValueError:  # a crafted press: read as typed words, and refused as such
+            return value
         due = referral_of(turn).support_due or turn.today()
         return t(lang, "extension.weeks_later", weeks=(when - due).days // 7,
                  day=short_day(lang, when))  # fmt: skip
