@@ -20,15 +20,20 @@ from conversations.cases import (
     acknowledge,
     card,
     contact,
+    extension,
+    extension_answer,
     feedback,
     first_session,
     listing,
     measure,
     next_session,
     outcome,
+    reallocate,
     safeguarding,
     scope,
     session,
+    transfer,
+    withdraw,
 )
 from conversations.cases.case_form import CaseForm
 from conversations.i18n import t
@@ -285,6 +290,40 @@ async def _acknowledge(request: Request, payload: Mapping[str, Any]) -> Outcome:
     return await acknowledge.acknowledge(request.uow, request.actor, referral_id)
 
 
+async def _case_extension(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return await _on_case(request, payload, extension.begin)
+
+
+async def _reallocate(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return await reallocate.reallocate(request.uow, request.actor, dict(payload))
+
+
+async def _workload_reallocate(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return await reallocate.cases_of(request.uow, request.actor, payload.get("worker_id"))
+
+
+async def _extension_approve(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    confirmed = payload.get("confirmed") is True
+    return await extension_answer.approve(
+        request.uow, request.actor, payload.get("request_id"), confirmed=confirmed
+    )
+
+
+async def _extension_reason(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return await extension_answer.reason(request.uow, request.actor, payload.get("request_id"))
+
+
+async def _extension_decline(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    """Decline asks its reason: a dialogue; one under way is discarded as its kind says."""
+    uow, actor = request.uow, request.actor
+    if await extension_answer.answerable(uow, actor, payload.get("request_id")) is None:
+        return stale(request)
+    current = await uow.dialogues.current(actor.user_id)
+    if current is not None:
+        await discard(uow, current, actor=actor.audit_name, reason="another started")
+    return await extension_answer.decline(uow, actor, payload.get("request_id"))
+
+
 EVERYONE = ROLES
 CASE_READERS: tuple[Role, ...] = ("worker", "manager")
 NUDGED: tuple[Role, ...] = ("worker", "manager")  # the roles deadline nudges go to so far
@@ -310,6 +349,16 @@ ACTIONS: Mapping[str, Action] = {
     "referral.acknowledge": Action(("police",), _acknowledge),
     "case.concern": Action(("worker",), _opens(safeguarding.ENTRY)),
     "case.measure": Action(("worker",), _opens(measure.ENTRY)),
+    # Extensions (footnote 14): the worker asks, a police user of the force answers.
+    "case.extension": Action(("worker",), _case_extension),
+    "extension.approve": Action(("police",), _extension_approve),
+    "extension.decline": Action(("police",), _extension_decline),
+    "extension.reason": Action(("police",), _extension_reason),
+    "case.transfer": Action(("worker",), _opens(transfer.ENTRY)),
+    "case.withdraw": Action(("worker",), _opens(withdraw.ENTRY)),
+    # Re-allocation: a manager of the case's LA, from the card or from /workload.
+    "case.reallocate": Action(("manager",), _reallocate),
+    "workload.reallocate": Action(("manager",), _workload_reallocate),
 }
 
 
@@ -381,6 +430,16 @@ async def _outcome_text(request: Request, dialogue: DialogueState, text: str) ->
     return await outcome.on_text(request.uow, request.actor, dialogue, text)
 
 
+async def _decline_button(
+    request: Request, dialogue: DialogueState, action: str, payload: dict[str, Any]
+) -> Outcome:
+    return await extension_answer.on_button(request.uow, request.actor, dialogue, action, payload)
+
+
+async def _decline_text(request: Request, dialogue: DialogueState, text: str) -> Outcome:
+    return await extension_answer.on_text(request.uow, request.actor, dialogue, text)
+
+
 DIALOGUES: Mapping[str, DialogueKind] = {
     d.kind: d
     for d in (
@@ -393,7 +452,11 @@ DIALOGUES: Mapping[str, DialogueKind] = {
         DialogueKind(first_session.KIND, "cases", _first_session_button, _first_session_text,
                      _end_only, roles=("worker",)),
         *(_case_form(entry) for entry in (session.ENTRY, next_session.ENTRY, feedback.ENTRY,
-                                          safeguarding.ENTRY, measure.ENTRY)),
+                                          safeguarding.ENTRY, measure.ENTRY,
+                                          extension.ENTRY, transfer.ENTRY, withdraw.ENTRY)),
+        # Opened from an extension request's Decline, by a police user of the force.
+        DialogueKind(extension_answer.KIND, "screen", _decline_button, _decline_text,
+                     _end_only, roles=("police",)),
         DialogueKind(outcome.KIND, "cases", _outcome_button, _outcome_text, _end_only,
                      roles=("worker",)),
     )

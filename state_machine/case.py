@@ -34,7 +34,7 @@ class Facts(TypedDict, total=False):
     extension_until: date
     extension_reason: str
     allocated_worker_id: int | None
-    first_session_date: date
+    first_session_date: date | None
     la_code: str
     outcome: str
     outcome_recorded_at: datetime
@@ -67,6 +67,8 @@ class Case:
     police_notified_at: datetime | None = None
     police_acknowledged_at: datetime | None = None
     closed_reason: str | None = None
+    # An extension asked of the police and not yet answered: since when (one at a time).
+    extension_requested_at: datetime | None = None
 
     def apply(self, facts: Facts) -> None:
         """Take on a transition's changes (the same ones storage writes to the row)."""

@@ -92,12 +92,32 @@ FIRST_SESSION_MOVED = Effect(
     "the first-session date is moved (the earlier one stays in the audit trail)",
     lambda f: {"first_session_date": f.params["first_session_date"]},
 )
+
+
+def _transferred(f: Firing) -> Facts:
+    """The new LA arranges its own first session (docs/monitoring-return.md): a date the old
+    LA booked is dropped (it stays in the audit trail) and the new LA has 21 days from the
+    transfer to set one. The delivery deadline does not move: only police agree that."""
+    return {
+        "la_code": str(f.params["la_code"]),
+        "allocated_worker_id": None,
+        "offered_at": f.at,
+        "first_session_date": None,
+        "first_session_due": Deadlines.compute(f.at, f.tz).first_session_date_due,
+    }
+
+
 TRANSFERRED = Effect(
     "transferred",
-    "the new LA, offered to it now; no worker allocated until one there accepts",
-    lambda f: {"la_code": str(f.params["la_code"]), "allocated_worker_id": None,
-               "offered_at": f.at},
-)  # fmt: skip
+    "the new LA, offered to it now; no worker allocated until one there accepts; a "
+    "first-session date set before is dropped, and one is due 21 days after the transfer",
+    _transferred,
+)
+REALLOCATED = Effect(
+    "reallocated",
+    "another worker of the LA is allocated (a manager's decision); the state stays",
+    lambda f: {"allocated_worker_id": f.params.get("worker_id")},
+)
 EXTENDED = Effect(
     "extended",
     "support is due by the agreed date, with its reason",

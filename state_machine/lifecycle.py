@@ -96,7 +96,9 @@ def _not_taken_up_ok(event: EventData) -> bool:
     received = bound.case.received_at
     if received is None:
         return False
-    due = Deadlines.compute(received, bound.tz).first_session_date_due
+    due = bound.case.first_session_due  # moved by a transfer: the new LA's 21 days
+    if due is None:
+        due = Deadlines.compute(received, bound.tz).first_session_date_due
     return is_past(due, bound.at, bound.tz)
 
 
@@ -140,8 +142,9 @@ TWENTY_ONE_DAYS_OR_REFUSED = Guard(
 )
 NO_FIRST_SESSION_EVER = Guard(
     "no_first_session_date_ever_set",
-    "'not taken up' is only for when no first-session date was ever set (§8 i)",
-    lambda e: _case(e).first_session_date is None,
+    "'not taken up' is only for when no first-session date was ever set (at the LA holding "
+    "the case: a transfer drops the old LA's) and no session was attended (§8 i)",
+    lambda e: _case(e).first_session_date is None and _case(e).attended_sessions == 0,
 )
 ENGAGED_APPROPRIATELY = Guard(
     "attended_and_engaged_appropriately",
@@ -165,6 +168,14 @@ LATER_DATE = Guard(
     _extension_ok,
 )
 NEW_LA = Guard("new_la_given", "a transfer needs a different LA", _transfer_ok)
+NEW_WORKER = Guard(
+    "new_worker_given",
+    "a re-allocation needs another worker",
+    lambda e: (
+        isinstance(e.kwargs.get("worker_id"), int)
+        and e.kwargs.get("worker_id") != _case(e).allocated_worker_id
+    ),
+)
 
 
 # The lifecycle, as data. Order matters only for the generated diagram. "effects" is ours:
@@ -199,6 +210,8 @@ TRANSITIONS: list[dict[str, Any]] = [
      "conditions": [NEW_LA, REASON_GIVEN], "effects": fx.TRANSFERRED},
     {"trigger": "extend", "source": list(OPEN_STATES), "dest": None,  # internal: state stays
      "conditions": [LATER_DATE, REASON_GIVEN], "effects": fx.EXTENDED},
+    {"trigger": "reallocate", "source": [S.ALLOCATED, S.ENGAGED], "dest": None,  # internal
+     "conditions": [NEW_WORKER], "effects": fx.REALLOCATED},
     {"trigger": "withdraw", "source": list(OPEN_STATES), "dest": S.CLOSED_WITHDRAWN,
      "conditions": [REASON_GIVEN], "effects": fx.CLOSED_WITH_REASON},
 ]  # fmt: skip

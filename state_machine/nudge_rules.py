@@ -31,6 +31,7 @@ DUE_TIMINGS: frozenset[Timing] = frozenset({"days_before_due", "days_after_due"}
 SAYS: Mapping[str, tuple[str, ...]] = {
     "accepted": ("offer_reminder", "offer_unaccepted"),
     "first_session_date": ("reminder", "last_day", "overdue"),
+    "extension_answered": ("reminder",),
 }
 MAX_DAYS = 366
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")

@@ -81,7 +81,9 @@ def _first_session_date(case: Case, tz: ZoneInfo) -> Owed | None:
     deadlines = _deadlines(case, tz)
     if case.state not in OPEN_STATES or case.first_session_date is not None or deadlines is None:
         return None
-    return Owed(_la(case), deadlines.first_session_date_due, case.received_at)
+    # After a transfer the new LA has its own 21 days, from when it was offered the case.
+    due = case.first_session_due or deadlines.first_session_date_due
+    return Owed(_la(case), due, case.offered_at or case.received_at)
 
 
 def _support_delivered(case: Case, tz: ZoneInfo) -> Owed | None:
@@ -107,6 +109,13 @@ def _police_acknowledgement(case: Case, _tz: ZoneInfo) -> Owed | None:
     return Owed(officer, None, case.police_notified_at)
 
 
+def _extension_answered(case: Case, _tz: ZoneInfo) -> Owed | None:
+    if case.state not in OPEN_STATES or case.extension_requested_at is None:
+        return None
+    officer = Owner("referring_officer", user_id=case.referring_officer_id)
+    return Owed(officer, None, case.extension_requested_at)
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "accepted",
@@ -121,8 +130,10 @@ RULES: tuple[Rule, ...] = (
         "first_session_date",
         "an open referral has no first-session date yet",
         "the allocated worker; while unallocated, the LA's workers",
-        "21 days after the local date the referral was received (§8 i: 3 weeks)",
+        "21 days after the local date the referral was received (§8 i: 3 weeks); after a "
+        "transfer, 21 days after the local date of the transfer (the new LA arranges its own)",
         _first_session_date,
+        since="received, or transferred",
     ),
     Rule(
         "support_delivered",
@@ -147,6 +158,15 @@ RULES: tuple[Rule, ...] = (
         "no date in the guidance: owed, never overdue",
         _police_acknowledgement,
         since="the police told",
+        dated=False,
+    ),
+    Rule(
+        "extension_answered",
+        "the worker asked the police for an extension and they have not answered",
+        "the referring officer",
+        "no date in the guidance: owed, never overdue (nudges chase it in working days)",
+        _extension_answered,
+        since="the extension asked",
         dated=False,
     ),
 )

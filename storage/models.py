@@ -4,6 +4,7 @@ from storage.base import Base
 from storage.models_cases import (
     ContactAttempt,
     DistanceMeasure,
+    ExtensionRequest,
     ParentFeedback,
     ParentingSession,
     PersonalDetails,
@@ -37,6 +38,7 @@ __all__ = [
     "Dialogue",
     "DistanceMeasure",
     "EnrolmentFailure",
+    "ExtensionRequest",
     "Invite",
     "LocalAuthority",
     "MonitoringEntry",

@@ -92,6 +92,12 @@ class Referral(Base):
     police_notified_at: Mapped[datetime | None]  # the outcome notice owed to police
     police_acknowledged_at: Mapped[datetime | None]
     closed_reason: Mapped[str | None] = mapped_column(String(500))
+    # An extension asked of the police, not yet answered (extension_requests has it all).
+    extension_requested_at: Mapped[datetime | None]
+    # The worker's words on the latest transfer and on a withdrawal: encrypted, purged with
+    # the personal details (the lifecycle keeps only the reason's key).
+    transfer_reason: Mapped[bytes | None] = mapped_column(LargeBinary)
+    withdrawal_reason: Mapped[bytes | None] = mapped_column(LargeBinary)
     # When a deadline nudge next falls due (None: none will): set with every change to the
     # case, so the sweeper finds what is due with one indexed query (storage/nudges.py).
     next_nudge_at: Mapped[datetime | None] = mapped_column(index=True)
@@ -254,3 +260,30 @@ class SafeguardingConcern(Base):
     action_taken: Mapped[str] = mapped_column(String(32))  # SAFEGUARDING_ACTIONS
     level: Mapped[str] = mapped_column(String(16))  # immediate_risk | concern
     noticed_on: Mapped[date]  # a local calendar day: when it was seen or said
+
+
+EXTENSION_STATUSES = ("open", "approved", "declined")
+
+
+class ExtensionRequest(Base):
+    """A worker's request to the police for a later delivery date (guidance footnote 14): the
+    date proposed, the reason (encrypted), and the police's answer, who gave it and when (a
+    decline's reason encrypted too). At most one open per case, checked under the referral's
+    row lock when one is asked."""
+
+    __tablename__ = "extension_requests"
+    __table_args__ = (CheckConstraint(f"status IN ({_listed(EXTENSION_STATUSES)})", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE"), index=True
+    )
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime]
+    proposed_until: Mapped[date]
+    due_before: Mapped[date | None]  # the support-due date when it was asked
+    reason: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted; purged with details
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None]
+    decline_reason: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted

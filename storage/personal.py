@@ -17,6 +17,7 @@ from storage.crypto import FieldCipher
 from storage.dialect import execute, insert_for
 from storage.models import (
     ContactAttempt,
+    ExtensionRequest,
     ParentFeedback,
     ParentingSession,
     PersonalDetails,
@@ -70,12 +71,32 @@ _PURGE_CONCERN_WORDS = (
     .where(_CONCERNS.c.referral_id == bindparam("rid"), _CONCERNS.c.summary.is_not(None))
     .values(summary=None)
 )
+# And the reasons given for an extension, a transfer and a withdrawal (the facts are kept).
+_EXTENSIONS = ExtensionRequest.metadata.tables["extension_requests"]
+_PURGE_EXTENSION_WORDS = (
+    update(_EXTENSIONS)
+    .where(
+        _EXTENSIONS.c.referral_id == bindparam("rid"),
+        or_(_EXTENSIONS.c.reason.is_not(None), _EXTENSIONS.c.decline_reason.is_not(None)),
+    )
+    .values(reason=None, decline_reason=None)
+)
+_PURGE_CASE_CHANGE_WORDS = (
+    update(_REFERRALS)
+    .where(
+        _REFERRALS.c.id == bindparam("rid"),
+        or_(_REFERRALS.c.transfer_reason.is_not(None), _REFERRALS.c.withdrawal_reason.is_not(None)),
+    )
+    .values(transfer_reason=None, withdrawal_reason=None)
+)
 _PURGE_WORDS = (
     _PURGE_NOTES,
     _PURGE_SESSION_WORDS,
     _PURGE_COMMENT,
     _PURGE_REASON,
     _PURGE_CONCERN_WORDS,
+    _PURGE_EXTENSION_WORDS,
+    _PURGE_CASE_CHANGE_WORDS,
 )
 
 

@@ -269,6 +269,7 @@ def case_from(referral: Referral, *, attended: int, appropriate: int = 0) -> Cas
         police_notified_at=referral.police_notified_at,
         police_acknowledged_at=referral.police_acknowledged_at,
         closed_reason=referral.closed_reason,
+        extension_requested_at=referral.extension_requested_at,
     )
 
 

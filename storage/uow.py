@@ -20,6 +20,7 @@ from storage.database import Database
 from storage.dialect import forget_connection
 from storage.dialogues import DialogueStore
 from storage.distance_tools import read_tools
+from storage.extensions import ExtensionRepository
 from storage.measures import MeasureRepository
 from storage.monitoring import MonitoringStore
 from storage.notifications import NotificationStore
@@ -73,6 +74,7 @@ class UnitOfWork:
     buttons: ButtonStore
     casework: CaseworkRepository
     safeguarding: SafeguardingRepository
+    extensions: ExtensionRepository
     measures: MeasureRepository
     dialogues: DialogueStore
     notifications: NotificationStore
@@ -103,6 +105,7 @@ class UnitOfWork:
         self.buttons = ButtonStore(self.session)
         self.casework = CaseworkRepository(self.session, s.clock, s.cipher, self.audit)
         self.safeguarding = SafeguardingRepository(self.session, s.clock, s.cipher, self.audit)
+        self.extensions = ExtensionRepository(self.session, s.clock, s.cipher, self.audit)
         self.measures = MeasureRepository(self.session, s.clock, self.audit)
         self.dialogues = DialogueStore(self.session, s.clock)
         self.notifications = NotificationStore(self.session)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ from conversations.i18n import both, t
 from conversations.notifications.outcome import notify_outcome
 from conversations.reply import Outcome
 from state_machine.clock import FixedClock
-from storage.models import ContactAttempt, NudgeSent, Referral
+from storage.models import ContactAttempt, ExtensionRequest, NudgeSent, Referral
 from storage.uow import Storage
 from tests import screening_script as script
 from tests.assistant_script import drive, enrol
@@ -159,6 +160,8 @@ PEOPLE_ONLY, SUBMITTED, ACCEPTED, HANDED = "people", "submitted", "accepted", "h
 NUDGED_OWN, NUDGED_MAIR = "nudged (own)", "nudged (Mair's)"
 ENGAGED = "engaged"
 SENT = "outcome sent"
+# "extension asked": worker-cardiff accepted it and asked the Gwent police for more time.
+ASKED = "extension asked"
 ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     # Anyone enrolled may choose their language and answer /cancel's question.
     *[
@@ -218,8 +221,9 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     # Raising a safeguarding concern is recording too (the LA's managers are alerted, and
     # open the case from the alert): only the worker it is allocated to.
     # So is a distance-travelled measure (a questionnaire's score at the start or the end).
+    # So are asking police for an extension, a transfer to another LA and a withdrawal.
     *[row for action in ("case.contact", "case.first_session", "case.outcome", "case.concern",
-                         "case.measure")
+                         "case.measure", "case.extension", "case.transfer", "case.withdraw")
       for row in [
         ("worker-cardiff", "records on the case they accepted", action, ACCEPTED, ALLOWED),
         ("worker-cardiff", "records on a case not yet accepted", action, SUBMITTED, REFUSED),
@@ -265,6 +269,32 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     *[(who, "acknowledges a gwent referral's outcome", "referral.acknowledge", SENT, REFUSED)
       for who in ("yot-gwent", "worker-cardiff", "manager-cardiff", "manager-national",
                   "admin")],
+    # Answer an extension request (Approve, Decline, its reason): a police user of the
+    # referral's force, while it is open.
+    *[row for action in ("extension.approve", "extension.decline", "extension.reason")
+      for row in [
+        ("sergeant-gwent", "answers their referral's extension request", action, ASKED,
+         ALLOWED),
+        ("sergeant-gwent-2", "answers a gwent extension request", action, ASKED, ALLOWED),
+        ("sergeant-gwent", "answers when no request was asked", action, ACCEPTED, REFUSED),
+        ("police-south-wales", "answers a gwent extension request", action, ASKED, REFUSED),
+        *[(who, "answers a gwent extension request", action, ASKED, REFUSED)
+          for who in ("yot-gwent", "worker-cardiff", "manager-cardiff", "manager-national",
+                      "admin")],
+    ]],
+    # Re-allocate a case to another worker of its LA: a manager of that LA (a national
+    # manager only reads), from the card or from a worker's row of /workload.
+    *[row for action in ("case.reallocate", "workload.reallocate") for row in [
+        ("manager-cardiff", "re-allocates a cardiff case", action, ACCEPTED, ALLOWED),
+        ("manager-national", "re-allocates a cardiff case", action, ACCEPTED, REFUSED),
+        ("manager-cardiff moved to newport", "re-allocates a cardiff case", action, ACCEPTED,
+         REFUSED),
+        ("manager-cardiff", "re-allocates a case nobody accepted", action, SUBMITTED,
+         REFUSED),
+        *[(who, "re-allocates a cardiff case", action, ACCEPTED, REFUSED)
+          for who in ("worker-cardiff", "worker-cardiff-2", "worker-newport",
+                      "sergeant-gwent", "police-south-wales", "yot-gwent", "admin")],
+    ]],
     # Take a hand-over: only a YOT officer of the force it was handed to.
     ("yot-gwent", "takes a gwent hand-over", "referral.take", HANDED, ALLOWED),
     ("yot-south-wales", "takes a gwent hand-over", "referral.take", HANDED, REFUSED),
@@ -337,7 +367,7 @@ async def world(storage: Storage, case: str) -> World:
         assert isinstance(storage.clock, FixedClock)
         storage.clock.advance(days=2, minutes=1)  # Wednesday: both nudges are due
         assert len((await assistant.nudges_due()).notices) == 3  # two workers, one manager
-    if case in (ACCEPTED, ENGAGED, SENT):
+    if case in (ACCEPTED, ENGAGED, SENT, ASKED):
         accept = await issue(storage, mair, "referral.accept", {"referral_id": referral_id})
         accepted = texts(await assistant.press(mair, accept))
         assert accepted[0].startswith("You accepted")
@@ -353,6 +383,17 @@ async def world(storage: Storage, case: str) -> World:
             await uow.referrals.transition(referral, "record_not_taken_up", actor="test",
                                            refused=True)  # fmt: skip
             assert (await notify_outcome(uow, referral, actor="test")).police
+    if case == ASKED:  # as the extension form does it (tests/test_extension_e2e.py drives it)
+        async with storage.unit_of_work() as uow:
+            referral = await uow.referrals.get_by_id(referral_id)
+            assert referral.support_due is not None
+            await uow.extensions.ask(
+                referral,
+                by=mair.user_id,
+                actor="test",
+                reason="why",
+                until=referral.support_due + timedelta(days=28),
+            )
     return World(assistant, actors, referral_id)
 
 
@@ -388,6 +429,12 @@ async def payload_for(
         return {"language": "cy"}
     if action.startswith(("referral.", "case.")):
         return {"referral_id": here.referral_id}
+    if action.startswith("extension."):
+        async with storage.unit_of_work() as uow:
+            asked = await uow.session.scalar(select(func.max(ExtensionRequest.id)))
+        return {"request_id": asked}
+    if action == "workload.reallocate":
+        return {"worker_id": here.actors["worker-cardiff"].user_id}
     if action == "nudge.snooze":
         whose = actor if case == NUDGED_OWN else here.actors["worker-cardiff"]
         async with storage.unit_of_work() as uow:
@@ -438,6 +485,11 @@ DIALOGUE_TABLE: list[tuple[str, frozenset[str], str, str, str]] = [
     ("outcome", frozenset({"worker"}), "outcome", "not_taken_up", "case.outcome"),
     ("concern", frozenset({"worker"}), "level", "concern", "case.concern"),
     ("measure", frozenset({"worker"}), "tool", "sdq_total", "case.measure"),
+    ("extension_request", frozenset({"worker"}), "until", "2027-03-23", "case.extension"),
+    ("transfer", frozenset({"worker"}), "la", "newport", "case.transfer"),
+    ("withdraw", frozenset({"worker"}), "why", "other", "case.withdraw"),
+    # Opened by Decline on an extension request, by a police user of the force.
+    ("extension_decline", frozenset({"police"}), "reason", "no", "extension.decline"),
 ]
 # Opened from the card of an engaged case (a first-session date set), not just accepted.
 FROM_ENGAGED = {"case.session", "case.next_session", "case.feedback"}
@@ -459,7 +511,13 @@ async def test_a_dialogue_button_answers_only_inside_a_dialogue_the_role_may_run
     storage: Storage, kind: str, role: str, where: str, expected: str
 ) -> None:
     (step, value, opener) = next((s, v, o) for k, _r, s, v, o in DIALOGUE_TABLE if k == kind)
-    if where == INSIDE and not opener.startswith("/"):  # opened from a case they accepted
+    if where == INSIDE and opener.startswith("extension."):  # on a request asked of them
+        here = await world(storage, ASKED)
+        assistant, actor = here.assistant, here.actors[ROLE_PERSON[role]]
+        payload = await payload_for(storage, opener, here, ASKED, actor)
+        shown = await assistant.press(actor, await issue(storage, actor, opener, payload))
+        shown = await assistant.text(actor, "The conditions end sooner")  # to the review
+    elif where == INSIDE and not opener.startswith("/"):  # opened from a case they accepted
         here = await world(storage, ENGAGED if opener in FROM_ENGAGED else ACCEPTED)
         assistant, actor = here.assistant, here.actors[ROLE_PERSON[role]]
         opened = await issue(storage, actor, opener, {"referral_id": here.referral_id})

@@ -245,7 +245,8 @@ def test_each_transition_reports_the_facts_it_changed_for_storage_to_write() -> 
                                 "extension_reason": "engaging well"}  # fmt: skip
     moved = fire(case, "transfer", actor="user:5", at=later, la_code="newport", reason="moved")
     assert moved.changes == {"la_code": "newport", "allocated_worker_id": None,
-                             "offered_at": later}  # fmt: skip
+                             "offered_at": later, "first_session_date": None,
+                             "first_session_due": date(2027, 2, 23)}  # fmt: skip
     assert (case.la_code, case.referred_la_code) == ("newport", "cardiff")
     refused = fire(case, "record_not_taken_up", actor="user:6", at=later, refused=True)
     assert refused.changes == {"outcome": "not_taken_up", "outcome_recorded_at": later}

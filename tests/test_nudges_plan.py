@@ -271,6 +271,8 @@ def test_the_shipped_rules_are_the_issues_defaults_and_an_admin_may_change_the_d
         "first_session_last_day": ("first_session_date", "allocated_worker", "days_after_start",
                                    (21,)),
         "first_session_overdue": ("first_session_date", "la_managers", "days_after_due", (1,)),
+        "extension_unanswered": ("extension_answered", "referring_officer",
+                                 "working_days_after_start", (1,)),
     }  # fmt: skip
     slower = parse_rules({"nudge": [{**GOOD, "working_days_after_start": [3, 1]}]})
     assert slower.rules[0].counts == (1, 3)

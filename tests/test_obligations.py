@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from state_machine.case import Case, ReferralState
+from state_machine.errors import LifecycleError
 from state_machine.lifecycle import fire
 from state_machine.obligations import Obligation, Owner, obligations, soonest
 from state_machine.working_time import WorkingCalendar
@@ -148,18 +149,43 @@ def test_an_agreed_extension_moves_when_support_is_due() -> None:
     )
 
 
-def test_a_transfer_leaves_the_new_las_workers_owing_and_the_same_deadlines() -> None:
+def test_a_transfer_gives_the_new_la_its_own_21_days_and_the_same_delivery_date() -> None:
+    """The new LA arranges its own first session (docs/monitoring-return.md): a date the old
+    LA had booked is dropped and the new LA has 21 days from the transfer; the delivery date
+    moves only by an extension agreed with police."""
     received = utc(2026, 11, 23, 10, 0)
     case = referred(received)
     fire(case, "accept", actor="user:5", at=received, worker_id=5)
+    fire(case, "set_first_session", actor="user:5", at=received,
+         first_session_date=date(2026, 12, 1))  # fmt: skip
     moved = utc(2026, 11, 30, 15, 0)
     fire(case, "transfer", actor="user:5", at=moved, la_code="newport", reason="moved house")
+    assert case.first_session_date is None
     newport = Owner("worker", la_code="newport")
     assert [(o.what, o.owed_by, o.due, o.since) for o in obligations(case, moved, LONDON)] == [
         ("accepted", newport, None, moved),  # offered to Newport now: counted from the move
-        ("first_session_date", newport, date(2026, 12, 14), received),
+        ("first_session_date", newport, date(2026, 12, 21), moved),
         ("support_delivered", newport, date(2027, 2, 23), received),
     ]
+    # 'Did not take up' waits for the new LA's 21 days, not the referral's.
+    with pytest.raises(LifecycleError):
+        fire(case, "record_not_taken_up", actor="user:6", at=utc(2026, 12, 20, 12, 0))
+    fire(case, "record_not_taken_up", actor="user:6", at=utc(2026, 12, 22, 9, 0))
+    assert case.state is ReferralState.OUTCOME_NOT_TAKEN_UP
+
+
+def test_an_extension_asked_is_owed_by_the_referring_officer_until_answered() -> None:
+    received = utc(2026, 11, 23, 10, 0)
+    case = referred(received)
+    case.referring_officer_id = 9
+    asked = utc(2026, 12, 1, 11, 0)
+    case.extension_requested_at = asked
+    officer = Owner("referring_officer", user_id=9)
+    assert due(case, "extension_answered", asked) == Obligation(
+        "extension_answered", officer, None, False, asked
+    )
+    case.extension_requested_at = None
+    assert "extension_answered" not in [o.what for o in obligations(case, asked, LONDON)]
 
 
 def test_after_an_outcome_the_police_are_owed_the_notice_then_their_acknowledgement() -> None:
@@ -211,3 +237,16 @@ def test_what_is_owed_next_is_the_soonest_dated_and_an_undated_one_comes_last() 
     dated = Obligation("police_notified", LA_WORKERS, date(2027, 3, 1), overdue=True)
     assert soonest([undated, dated]) is dated
     assert soonest([undated]) is undated and soonest([]) is None
+
+
+def test_a_case_transferred_after_a_session_was_attended_cannot_be_not_taken_up() -> None:
+    received = utc(2026, 11, 23, 10, 0)
+    case = referred(received)
+    fire(case, "accept", actor="user:5", at=received, worker_id=5)
+    fire(case, "set_first_session", actor="user:5", at=received,
+         first_session_date=date(2026, 11, 25))  # fmt: skip
+    case.attended_sessions = 1
+    fire(case, "transfer", actor="user:5", at=utc(2026, 11, 30, 15, 0), la_code="newport",
+         reason="moved")  # fmt: skip
+    with pytest.raises(LifecycleError, match="no session was attended"):
+        fire(case, "record_not_taken_up", actor="user:6", at=utc(2027, 1, 20, 12, 0))

@@ -135,11 +135,14 @@ async def test_loading_a_referral_restores_its_machine_in_the_stored_state(
         referral = await uow.referrals.get(ref)
         assert referral.lifecycle_state is S.ENGAGED
         assert referral.first_session_date == date(2026, 12, 2)
-        # Moved house: back to 'referred' in the new LA, but the date set earlier still counts.
+        # Moved house: back to 'referred' in the new LA, which arranges its own first session
+        # (the old date is dropped): 'not taken up' waits for the new LA's 21 days.
         await uow.referrals.transition(referral, "transfer", actor="user:2", la_code="newport",
                                        reason="moved house")  # fmt: skip
         assert (referral.lifecycle_state, referral.la_code) == (S.REFERRED, "newport")
-        with pytest.raises(LifecycleError, match="no first-session date was ever set"):
+        assert referral.first_session_date is None
+        assert referral.first_session_due == date(2026, 12, 17)
+        with pytest.raises(LifecycleError, match="21 days"):
             await uow.referrals.transition(referral, "record_not_taken_up", actor="user:2")
 
 

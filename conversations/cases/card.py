@@ -9,13 +9,14 @@ from datetime import date
 
 from conversations.access import Actor
 from conversations.cases import scope
+from conversations.cases.reallocate import may_reallocate
 from conversations.cases.words import case_label, day, owed_text, state_text
 from conversations.i18n import t
 from conversations.keyboards import button
 from conversations.notifications.offers import la_of
 from conversations.reply import Button, Reply
 from state_machine.contact import DECLINED
-from state_machine.lifecycle import OUTCOME_STATES, ReferralState
+from state_machine.lifecycle import OPEN_STATES, OUTCOME_STATES, ReferralState
 from state_machine.obligations import obligations, soonest
 from state_machine.sessions import ATTENDED, SESSION_TOPICS
 from storage.casework import Attempt, Held
@@ -71,6 +72,7 @@ async def card(
     lines += _measure_lines(uow, lang, await uow.measures.measures(referral))
     lines += _concern_lines(lang, await uow.safeguarding.concerns(referral))
     lines += _outcome_lines(lang, referral, uow)
+    lines += await _change_lines(uow, lang, referral)
     buttons = _buttons(uow, actor, referral, page, attended=tally.attended > 0)
     return Reply("\n".join(lines), buttons=buttons, edit=edit)
 
@@ -163,6 +165,22 @@ def _outcome_lines(lang: str, referral: Referral, uow: UnitOfWork) -> list[str]:
     return [t(lang, "case.awaiting_acknowledgement", day=told)]
 
 
+async def _change_lines(uow: UnitOfWork, lang: str, referral: Referral) -> list[str]:
+    """An extension waiting for the police, or the one agreed; a withdrawal and its reason."""
+    lines = []
+    waiting = await uow.extensions.open_for(referral)
+    if waiting is not None and referral.lifecycle_state in OPEN_STATES:
+        asked = day(waiting.requested_at.astimezone(uow.tz).date())
+        lines.append(t(lang, "case.extension_waiting", day=asked, until=day(waiting.until)))
+    if referral.extension_until is not None:
+        lines.append(t(lang, "case.extension_agreed", until=day(referral.extension_until)))
+    if referral.lifecycle_state is S.CLOSED_WITHDRAWN:
+        why = t(lang, f"withdraw.a.why.{referral.closed_reason}")
+        lines.append(t(lang, "case.withdrawn", day=day(referral.state_changed_at.astimezone(
+            uow.tz).date()), why=why))  # fmt: skip
+    return lines
+
+
 def _buttons(
     uow: UnitOfWork, actor: Actor, referral: Referral, page: int, *, attended: bool
 ) -> tuple[tuple[Button, ...], ...]:
@@ -189,9 +207,16 @@ def _buttons(
                     referral_id=rid),),
             (button(uow, actor, t(lang, "case.record_measure"), "case.measure", referral_id=rid),),
             (button(uow, actor, t(lang, "case.raise_concern"), "case.concern", referral_id=rid),),
+            (button(uow, actor, t(lang, "case.ask_extension"), "case.extension",
+                    referral_id=rid),),
+            (button(uow, actor, t(lang, "case.transfer"), "case.transfer", referral_id=rid),),
+            (button(uow, actor, t(lang, "case.withdraw"), "case.withdraw", referral_id=rid),),
         ]  # fmt: skip
     elif actor.role == "worker" and referral.lifecycle_state is S.REFERRED:
         rows.append((button(uow, actor, t(lang, "notify.accept"), "referral.accept",
+                            referral_id=rid),))  # fmt: skip
+    if may_reallocate(actor, referral):
+        rows.append((button(uow, actor, t(lang, "case.reallocate"), "case.reallocate",
                             referral_id=rid),))  # fmt: skip
     rows.append((button(uow, actor, t(lang, "case.back"), "cases.page", page=page),))
     return tuple(rows)

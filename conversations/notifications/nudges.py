@@ -18,6 +18,7 @@ from babel.dates import format_date
 from conversations.access import Actor
 from conversations.i18n import t
 from conversations.keyboards import button
+from conversations.notifications.extension import answer_buttons, open_request
 from conversations.notifications.offers import day, la_of
 from conversations.notifications.owed import MayReceive, NoticeKind, Render
 from conversations.reply import Button, Reply
@@ -40,6 +41,7 @@ MANAGER_BUTTONS: tuple[tuple[str, str], ...] = (("notify.open_case", "case.open"
 PREFIX = "nudge:"
 INSTEAD = ":instead"
 SNOOZE = "nudge.snooze"  # "Remind me tomorrow" (conversations/nudges/snooze.py)
+SNOOZERS = ("worker", "manager")  # the roles "Remind me tomorrow" is for so far
 
 
 def kind_name(rule: str, *, instead: bool = False) -> str:
@@ -118,7 +120,10 @@ def _render(rule_name: str, instead: bool) -> Render:
             (button(uow, actor, t(actor.language, label), action, referral_id=referral.id),)
             for label, action in acts
         ]
-        if claim is not None:
+        if user.role == "police" and rule.chases == "extension_answered" and not instead:
+            waiting = await open_request(uow, referral)  # Approve and Decline, at once
+            buttons += list(answer_buttons(uow, actor, waiting)) if waiting else []
+        if claim is not None and user.role in SNOOZERS:
             later = button(uow, actor, t(actor.language, "nudge.snooze"), SNOOZE,
                            nudge=claim.id)  # fmt: skip
             buttons.append((later,))

@@ -9,6 +9,7 @@ from datetime import date
 from conversations.access import Actor
 from conversations.i18n import t
 from conversations.keyboards import button
+from conversations.notifications.extension import waiting_for_police as extensions_waiting
 from conversations.notifications.outcome import waiting_for_police
 from conversations.notifications.owed import MayReceive, NoticeKind, owe
 from conversations.notifications.yot import waiting_for_yot
@@ -49,11 +50,11 @@ async def waiting_for(uow: UnitOfWork, user: User) -> list[Notice]:
     """Offers for someone just enrolled: a worker, of every referral in their LAs still
     waiting to be accepted; a manager, of those in LAs with no worker to offer them to; a
     YOT officer, of their force's hand-overs nobody has taken on; a police user, of their
-    force's outcomes no police user could be sent."""
+    force's outcomes and extension requests no police user could be sent."""
     if user.role == "yot":
         return await waiting_for_yot(uow, user)
     if user.role == "police":
-        return await waiting_for_police(uow, user)
+        return await waiting_for_police(uow, user) + await extensions_waiting(uow, user)
     if user.role not in ("worker", "manager"):
         return []
     scope = None if user.national else user.la_codes

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
-from conversations.notifications import nudges
+from conversations.notifications import case_changes, extension, nudges
 from conversations.notifications.offers import TO_ADMINS, TO_MANAGERS, TO_WORKERS
 from conversations.notifications.outcome import TO_ADMINS as OUTCOME_TO_ADMINS
 from conversations.notifications.outcome import TO_POLICE, TO_WORKER
@@ -35,6 +35,10 @@ KINDS: Mapping[str, NoticeKind] = {
         OUTCOME_TO_ADMINS,
         TO_WORKER,
         CONCERN_TO_MANAGERS,
+        extension.TO_POLICE,
+        extension.TO_ADMINS,
+        extension.TO_WORKER,
+        *case_changes.KINDS,
     )
 }
 

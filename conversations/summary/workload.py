@@ -1,8 +1,8 @@
 """`/workload`: the open cases of each worker in the manager's LAs, with each one's nearest
 deadline, busiest first; the referrals nobody has accepted yet on a line of their own.
 
-Re-allocation is not here: `reallocate_buttons` is the seam where a worker's row will offer
-it once the re-allocation action exists (another slice of the work)."""
+A worker's row offers re-allocation (`reallocate_buttons`): their cases, then one of them to
+give to another worker of its LA (conversations/cases/reallocate.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from datetime import date
 from conversations.access import Actor
 from conversations.cases.words import day
 from conversations.i18n import t
+from conversations.keyboards import button
 from conversations.reply import Button, Reply
 from state_machine.lifecycle import OPEN_STATES
 from state_machine.obligations import obligations, soonest
@@ -48,9 +49,15 @@ async def loads(uow: UnitOfWork, actor: Actor) -> list[Load]:
     return sorted(found, key=lambda x: (x.worker_id is None, -x.open_cases, x.nearest or date.max))
 
 
-def reallocate_buttons(uow: UnitOfWork, actor: Actor, load: Load) -> tuple[Button, ...]:
-    """The seam for re-allocating from a worker's row: none until that action exists."""
-    return ()
+def reallocate_buttons(
+    uow: UnitOfWork, actor: Actor, load: Load, name: str = "–"
+) -> tuple[Button, ...]:
+    """A worker's row: re-allocate their cases (conversations/cases/reallocate.py), for a
+    manager of an LA (a national manager only reads)."""
+    if load.worker_id is None or actor.national or not actor.la_codes:
+        return ()
+    label = t(actor.language, "workload.reallocate", who=name)
+    return (button(uow, actor, label, "workload.reallocate", worker_id=load.worker_id),)
 
 
 def text(lang: str, found: list[Load], names: dict[int, str]) -> str:
@@ -75,5 +82,9 @@ async def show(uow: UnitOfWork, actor: Actor) -> Reply:
     if not found:
         return Reply(t(lang, "workload.none"))
     names = await uow.summary.names([x.worker_id for x in found if x.worker_id is not None])
-    rows = tuple(extra for x in found if (extra := reallocate_buttons(uow, actor, x)))
+    rows = tuple(
+        extra
+        for x in found
+        if (extra := reallocate_buttons(uow, actor, x, names.get(x.worker_id or 0, "–")))
+    )
     return Reply(text(lang, found, names), buttons=rows)
