@@ -286,13 +286,12 @@ _SESSION_FACTS = select(
 
 
 def session_planned_on(referral: Referral, sessions: SessionFacts) -> date | None:
-    """The day of a session booked and not logged: the planned one; else the first session
-    while no session on or after its day is logged."""
-    if sessions.planned_on is not None:
-        return sessions.planned_on
-    first = referral.first_session_date
-    last = sessions.last_logged_on
-    return first if first is not None and (last is None or last < first) else None
+    """The day of the earliest session booked and not logged: the first session while no
+    session on or after its day is logged, or the next one planned."""
+    first, last = referral.first_session_date, sessions.last_logged_on
+    unlogged_first = first if first is not None and (last is None or last < first) else None
+    booked = [d for d in (unlogged_first, sessions.planned_on) if d is not None]
+    return min(booked, default=None)
 
 
 def case_from(
