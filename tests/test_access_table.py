@@ -159,6 +159,8 @@ PEOPLE_ONLY, SUBMITTED, ACCEPTED, HANDED = "people", "submitted", "accepted", "h
 NUDGED_OWN, NUDGED_MAIR = "nudged (own)", "nudged (Mair's)"
 ENGAGED = "engaged"
 SENT = "outcome sent"
+# Two working days after that, not acknowledged: the Gwent sergeant was reminded.
+ACK_NUDGED = "acknowledgement nudged"
 ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     # Anyone enrolled may choose their language and answer /cancel's question.
     *[
@@ -218,8 +220,9 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     # Raising a safeguarding concern is recording too (the LA's managers are alerted, and
     # open the case from the alert): only the worker it is allocated to.
     # So is a distance-travelled measure (a questionnaire's score at the start or the end).
+    # "Did not take up" on the day-21 nudge opens the outcome form: the same people.
     *[row for action in ("case.contact", "case.first_session", "case.outcome", "case.concern",
-                         "case.measure")
+                         "case.measure", "case.not_taken_up")
       for row in [
         ("worker-cardiff", "records on the case they accepted", action, ACCEPTED, ALLOWED),
         ("worker-cardiff", "records on a case not yet accepted", action, SUBMITTED, REFUSED),
@@ -285,6 +288,14 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     ("sergeant-gwent", "snoozes a cardiff reminder", "nudge.snooze", NUDGED_MAIR, REFUSED),
     ("yot-gwent", "snoozes a cardiff reminder", "nudge.snooze", NUDGED_MAIR, REFUSED),
     ("admin", "snoozes a cardiff reminder", "nudge.snooze", NUDGED_MAIR, REFUSED),
+    # The referring officer's reminder to acknowledge an outcome: theirs alone to snooze.
+    ("sergeant-gwent", "snoozes their acknowledgement reminder", "nudge.snooze", ACK_NUDGED,
+     ALLOWED),
+    ("sergeant-gwent-2", "snoozes another officer's reminder", "nudge.snooze", ACK_NUDGED,
+     REFUSED),
+    ("police-south-wales", "snoozes a gwent officer's reminder", "nudge.snooze", ACK_NUDGED,
+     REFUSED),
+    ("manager-cardiff", "snoozes the officer's reminder", "nudge.snooze", ACK_NUDGED, REFUSED),
     # Paging /nudges: LA staff, each seeing their own scope.
     ("worker-cardiff", "pages their nudges", "nudges.page", NUDGED_OWN, ALLOWED),
     ("manager-cardiff", "pages their nudges", "nudges.page", NUDGED_OWN, ALLOWED),
@@ -337,7 +348,7 @@ async def world(storage: Storage, case: str) -> World:
         assert isinstance(storage.clock, FixedClock)
         storage.clock.advance(days=2, minutes=1)  # Wednesday: both nudges are due
         assert len((await assistant.nudges_due()).notices) == 3  # two workers, one manager
-    if case in (ACCEPTED, ENGAGED, SENT):
+    if case in (ACCEPTED, ENGAGED, SENT, ACK_NUDGED):
         accept = await issue(storage, mair, "referral.accept", {"referral_id": referral_id})
         accepted = texts(await assistant.press(mair, accept))
         assert accepted[0].startswith("You accepted")
@@ -347,12 +358,17 @@ async def world(storage: Storage, case: str) -> World:
         assert asked is not None
         day = asked.replies[-1].buttons[0][0].token
         assert STALE not in texts(await assistant.press(mair, day))
-    if case == SENT:  # as the outcome form does it (tests/test_outcome.py drives the form)
+    if case in (SENT, ACK_NUDGED):  # as the outcome form does it (tests/test_outcome.py)
         async with storage.unit_of_work() as uow:
             referral = await uow.referrals.get_by_id(referral_id)
             await uow.referrals.transition(referral, "record_not_taken_up", actor="test",
                                            refused=True)  # fmt: skip
             assert (await notify_outcome(uow, referral, actor="test")).police
+    if case == ACK_NUDGED:
+        assert isinstance(storage.clock, FixedClock)
+        storage.clock.advance(days=2, minutes=1)  # Wednesday: 2 working days since
+        (reminder,) = (await assistant.nudges_due()).notices
+        assert reminder.telegram_id == PEOPLE["sergeant-gwent"][0]
     return World(assistant, actors, referral_id)
 
 
@@ -390,6 +406,8 @@ async def payload_for(
         return {"referral_id": here.referral_id}
     if action == "nudge.snooze":
         whose = actor if case == NUDGED_OWN else here.actors["worker-cardiff"]
+        if case == ACK_NUDGED:
+            whose = here.actors["sergeant-gwent"]
         async with storage.unit_of_work() as uow:
             claim = await uow.session.scalar(
                 select(NudgeSent.id).where(NudgeSent.recipient_user_id == whose.user_id)

@@ -337,7 +337,9 @@ async def test_nudges_lists_what_is_coming_soonest_first_a_page_at_a_time(
     page_2 = await assistant.press(mair, later.token)
     assert page_2 is not None
     (overdue,) = page_2.replies[0].text.split("\n")[1:]
-    assert overdue.startswith("Wed 24/02 09:00") and overdue.endswith("overdue: support not delivered")
+    assert overdue.startswith("Wed 24/02 09:00") and overdue.endswith(
+        "overdue: support not delivered"
+    )
     mel = await assistant.identify(5)
     assert mel is not None
     managed = await assistant.command(mel, "nudges")

@@ -102,7 +102,7 @@ async def test_a_session_booked_is_chased_the_next_working_morning_until_it_is_l
 async def test_the_delivery_date_reminds_the_worker_then_tells_her_and_the_managers_when_overdue(
     storage: Storage, clock: FixedClock
 ) -> None:
-    assistant, mair = await accepted(storage)
+    assistant, _mair = await accepted(storage)
     await managers(assistant)
     await first_session_on(storage, date(2026, 11, 24))
     await log_session(storage, date(2026, 11, 24))
