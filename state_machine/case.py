@@ -62,8 +62,8 @@ class Case:
     first_session_date: date | None = None
     attended_sessions: int = 0
     appropriate_sessions: int = 0  # attended, with engagement judged appropriate (§8 i)
-    # The day of a session booked and not logged yet: the next session date planned, or the
-    # first-session date while no session on or after it is logged (the nudges chase it).
+    # The day of the earliest session booked and not logged yet: the first-session date while
+    # no session on or after it is logged, or the next session date planned (nudges chase it).
     session_planned_on: date | None = None
     outcome: str | None = None
     outcome_recorded_at: datetime | None = None

@@ -268,6 +268,15 @@ async def test_the_case_card_shows_the_next_nudge_its_reader_will_see(
     token = await _issue(storage, mair.user_id, "case.open", {"referral_id": row.id})
     card = said(await assistant.press(mair, token))[0]
     assert "Next reminder: Tue 26/01 09:00 · reminder: support due" in card
+    async with storage.unit_of_work() as uow:  # she reads it in Welsh from now on
+        user = await uow.people.get(mair.user_id)
+        assert user is not None
+        await uow.people.set_language(user, "cy")
+    cymraeg = await assistant.identify(2)
+    assert cymraeg is not None and cymraeg.language == "cy"
+    token = await _issue(storage, mair.user_id, "case.open", {"referral_id": row.id})
+    card = said(await assistant.press(cymraeg, token))[0]
+    assert "Nodyn atgoffa nesaf: Maw 26/01 09:00 · nodyn atgoffa: cymorth yn ddyledus" in card
 
 
 async def _issue(storage: Storage, user_id: int, action: str, payload: dict[str, Any]) -> str:

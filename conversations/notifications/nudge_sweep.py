@@ -67,10 +67,12 @@ class _People:
         cls, uow: UnitOfWork, due: Sequence[tuple[Referral, Sequence[Nudge]]]
     ) -> _People:
         """For the cases with something due: their LAs' people (the audiences, and the
-        managers told instead of anyone unreachable) and each person named."""
+        managers told instead of anyone unreachable), each person named, and the cases'
+        allocated workers (a managers' nudge says whose case it is)."""
         las = sorted({r.la_code for r, nudges in due if nudges and r.la_code is not None})
-        await uow.people.load([n.to.user_id for _r, nudges in due for n in nudges
-                               if n.to.user_id is not None])  # fmt: skip
+        named = [n.to.user_id for _r, nudges in due for n in nudges if n.to.user_id is not None]
+        workers = [r.allocated_worker_id for r, nudges in due if nudges]
+        await uow.people.load([i for i in (*named, *workers) if i is not None])
         return cls(uow, await uow.people.active_in_las(las))
 
     async def of(self, to: Recipient) -> list[User]:
