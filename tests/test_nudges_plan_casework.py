@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from state_machine.case import Case
 from state_machine.lifecycle import fire
@@ -210,3 +212,33 @@ def test_a_session_rule_counts_from_its_day_only() -> None:
            "says": "reminder"}  # fmt: skip
     with pytest.raises(NudgeRulesError, match="police_acknowledgement has no due date"):
         parse_rules({"nudge": [{**ack, "days_after_due": [1]}]})
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.datetimes(
+        min_value=datetime(2026, 1, 1),  # noqa: DTZ001 - made aware below
+        max_value=datetime(2030, 12, 31),  # noqa: DTZ001
+        timezones=st.just(UTC),
+    ),
+    st.integers(min_value=0, max_value=120),
+)
+def test_every_delivery_nudge_goes_in_working_time_for_the_date_in_force(
+    received: datetime, extra_days: int
+) -> None:
+    """Whenever it was received, and whatever extension was agreed: four nudges, each in
+    working time, each for the delivery date in force, none before its moment."""
+    case = allocated(received)
+    if extra_days:
+        assert case.support_due is not None
+        fire(case, "extend", actor="user:5", at=received, reason="agreed",
+             until=case.support_due + timedelta(days=extra_days))  # fmt: skip
+    coming = [n for n in plan(case, RULES, received, WALES).coming if n.rule.name in DELIVERY]
+    assert len(coming) == 4
+    for nudge in coming:
+        assert nudge.deadline == case.support_due
+        assert WALES.is_working_moment(nudge.send_at)
+        assert nudge.send_at == WALES.next_working_moment(nudge.due_at)
+    reminders = [n.due_at.astimezone(LONDON).date() for n in coming[:2]]
+    assert case.support_due is not None
+    assert [case.support_due - d for d in reminders] == [timedelta(days=28), timedelta(days=7)]
