@@ -285,6 +285,10 @@ async def _case_outcome(request: Request, payload: Mapping[str, Any]) -> Outcome
     return await _on_case(request, payload, outcome.begin)
 
 
+async def _case_not_taken_up(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return await _on_case(request, payload, outcome.begin_not_taken_up)
+
+
 async def _acknowledge(request: Request, payload: Mapping[str, Any]) -> Outcome:
     referral_id = int(payload["referral_id"])
     return await acknowledge.acknowledge(request.uow, request.actor, referral_id)
@@ -326,7 +330,8 @@ async def _extension_decline(request: Request, payload: Mapping[str, Any]) -> Ou
 
 EVERYONE = ROLES
 CASE_READERS: tuple[Role, ...] = ("worker", "manager")
-NUDGED: tuple[Role, ...] = ("worker", "manager")  # the roles deadline nudges go to so far
+NUDGED: tuple[Role, ...] = ("worker", "manager", "police")  # the roles deadline nudges go to
+NUDGE_PLANNERS: tuple[Role, ...] = ("worker", "manager")  # /nudges: LA staff plan with it
 ACTIONS: Mapping[str, Action] = {
     "language.set": Action(EVERYONE, _set_language),
     "cancel.confirm": Action(EVERYONE, _cancel_confirm),
@@ -339,13 +344,14 @@ ACTIONS: Mapping[str, Action] = {
     "case.contact": Action(("worker",), _case_contact),
     "case.first_session": Action(("worker",), _case_first_session),
     "nudge.snooze": Action(NUDGED, _snooze),
-    "nudges.page": Action(NUDGED, _nudges_page),
+    "nudges.page": Action(NUDGE_PLANNERS, _nudges_page),
     "summary.list": Action(("manager",), _summary_list),  # lists: managers only
     "overdue.page": Action(("manager",), _overdue_page),
     "case.session": Action(("worker",), _opens(session.ENTRY)),
     "case.next_session": Action(("worker",), _opens(next_session.ENTRY)),
     "case.feedback": Action(("worker",), _opens(feedback.ENTRY)),
     "case.outcome": Action(("worker",), _case_outcome),
+    "case.not_taken_up": Action(("worker",), _case_not_taken_up),  # the day-21 nudge's
     "referral.acknowledge": Action(("police",), _acknowledge),
     "case.concern": Action(("worker",), _opens(safeguarding.ENTRY)),
     "case.measure": Action(("worker",), _opens(measure.ENTRY)),

@@ -62,6 +62,9 @@ class Case:
     first_session_date: date | None = None
     attended_sessions: int = 0
     appropriate_sessions: int = 0  # attended, with engagement judged appropriate (§8 i)
+    # The day of the earliest session booked and not logged yet: the first-session date while
+    # no session on or after it is logged, or the next session date planned (nudges chase it).
+    session_planned_on: date | None = None
     outcome: str | None = None
     outcome_recorded_at: datetime | None = None
     police_notified_at: datetime | None = None

@@ -26,17 +26,22 @@ TIMINGS: tuple[Timing, ...] = get_args(Timing)
 DUE_TIMINGS: frozenset[Timing] = frozenset({"days_before_due", "days_after_due"})
 
 # What the nudges about each obligation can say: each is a message in English and Welsh
-# (conversations/locales, `nudge.<chases>.<says>`), with the buttons that act on it. A later
-# slice adds the delivery date, unlogged sessions, the police's acknowledgement and extensions.
+# (conversations/locales, `nudge.<chases>.<says>`), with the buttons that act on it
+# (conversations/notifications/nudges.py). Extensions the police have not answered are a
+# later slice's.
 SAYS: Mapping[str, tuple[str, ...]] = {
     "accepted": ("offer_reminder", "offer_unaccepted"),
     "first_session_date": ("reminder", "last_day", "overdue"),
     "extension_answered": ("reminder",),
+    "support_delivered": ("reminder", "overdue"),
+    "session_logged": ("reminder",),
+    "police_acknowledgement": ("reminder", "unacknowledged"),
 }
 MAX_DAYS = 366
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _KEYS = ("name", "chases", "to", "says", *TIMINGS)
 _DATED = {o.what: o.dated for o in OBLIGATIONS}
+_STARTED = {o.what: o.started for o in OBLIGATIONS}
 
 
 class NudgeRulesError(ValueError):
@@ -113,6 +118,8 @@ def _rule(number: int, entry: object) -> NudgeRule:
     timing = timings[0]
     if timing in DUE_TIMINGS and not _DATED[chases]:
         raise bad(f"{chases} has no due date: use days_after_start or working_days_after_start")
+    if timing not in DUE_TIMINGS and not _STARTED[chases]:
+        raise bad(f"{chases} counts from its due date: use days_before_due or days_after_due")
     value = entry[timing]
     counts = value if isinstance(value, list) else [value]
     if not counts or not all(_whole(n) for n in counts):

@@ -30,7 +30,7 @@ class Owner:
 
 @dataclass(frozen=True)
 class Obligation:
-    what: str  # accepted | first_session_date | support_delivered | police_notified | ...
+    what: str  # accepted | first_session_date | support_delivered | session_logged | ...
     owed_by: Owner
     due: date | None  # by the end of this local day; None where the guidance sets no date
     overdue: bool
@@ -48,6 +48,7 @@ class Rule:
     owes: Callable[[Case, ZoneInfo], Owed | None]
     since: str = "received"  # what `Obligation.since` is, in words
     dated: bool = True  # False: the guidance sets no date (nudges count from `since` only)
+    started: bool = True  # False: no `since` (nudges count from the due date only)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,12 @@ def _extension_answered(case: Case, _tz: ZoneInfo) -> Owed | None:
     return Owed(officer, None, case.extension_requested_at)
 
 
+def _session_logged(case: Case, _tz: ZoneInfo) -> Owed | None:
+    if case.state is not ReferralState.ENGAGED or case.session_planned_on is None:
+        return None
+    return Owed(_la(case), case.session_planned_on, None)
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "accepted",
@@ -168,6 +175,16 @@ RULES: tuple[Rule, ...] = (
         _extension_answered,
         since="the extension asked",
         dated=False,
+    ),
+    Rule(
+        "session_logged",
+        "an engaged case has a session booked and not logged (the next session date, or the "
+        "first-session date while no session on or after it is logged)",
+        "the allocated worker",
+        "the session's own day: logged once it has taken place, or not",
+        _session_logged,
+        since="none (counted from the session's day)",
+        started=False,
     ),
 )
 

@@ -18,6 +18,7 @@ from state_machine.sessions import APPROPRIATE, ATTENDED, PLANNED, welsh_medium
 from storage.audit import AuditLog
 from storage.crypto import FieldCipher
 from storage.models import ContactAttempt, ParentFeedback, ParentingSession, Referral
+from storage.referrals import ReferralRepository
 
 # Not closed: open, or an outcome the police have still to acknowledge.
 LIVE_STATES: tuple[ReferralState, ...] = (*OPEN_STATES, *OUTCOME_STATES)
@@ -90,12 +91,18 @@ def _held(row: ParentingSession) -> Held:
 
 class CaseworkRepository:
     def __init__(
-        self, session: AsyncSession, clock: Clock, cipher: FieldCipher, audit: AuditLog
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        cipher: FieldCipher,
+        audit: AuditLog,
+        referrals: ReferralRepository,
     ) -> None:
         self._session = session
         self._clock = clock
         self._cipher = cipher
         self._audit = audit
+        self._referrals = referrals  # a session planned or logged moves the case's nudges
 
     async def live(
         self, la_codes: Sequence[str] | None, *, worker_id: int | None = None
@@ -247,7 +254,7 @@ class CaseworkRepository:
                 ParentingSession(referral_id=referral.id, worker_id=worker_id, held_on=on,
                                  status=PLANNED, topics=[], recorded_at=self._clock.now())
             )  # fmt: skip
-        await self._session.flush()
+        await self._referrals.replan(referral)
         self._audit.record(
             actor, "session.planned", referral_id=referral.id,
             details={"on": on.isoformat() if on else None},
@@ -285,7 +292,7 @@ class CaseworkRepository:
                 recorded_at=self._clock.now(),
             )
         )  # fmt: skip
-        await self._session.flush()
+        await self._referrals.replan(referral)  # the session booked is logged: not chased
         self._audit.record(
             actor, "session.logged", referral_id=referral.id,
             details={"on": log.on.isoformat(), "status": log.status,

@@ -95,6 +95,30 @@ class PeopleRepository:
         )
         return rows.all()
 
+    async def active_in_las(self, la_codes: Sequence[str]) -> dict[tuple[str, str], list[User]]:
+        """`active_in_la` for every role in many LAs at once, by (role, LA): one statement
+        for a batch of cases (the nudge sweep)."""
+        found: dict[tuple[str, str], list[User]] = {}
+        if not la_codes:
+            return found
+        rows = await self._session.execute(
+            select(User, UserLA.la_code)
+            .join(UserLA)
+            .where(User.active, UserLA.la_code.in_(sorted(set(la_codes))))
+            .order_by(User.id)
+        )
+        for user, la_code in rows:
+            found.setdefault((user.role, la_code), []).append(user)
+        return found
+
+    async def load(self, user_ids: Sequence[int]) -> None:
+        """Read these people in one statement; `get` then finds them without another."""
+        if user_ids:
+            found = await self._session.scalars(
+                select(User).where(User.id.in_(sorted(set(user_ids))))
+            )
+            found.all()
+
     async def active_with_role(self, role: str) -> Sequence[User]:
         rows = await self._session.scalars(
             select(User).where(User.role == role, User.active).order_by(User.id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from state_machine.clock import Clock
 from state_machine.lifecycle import Case, ReferralState, Transitioned, fire
 from state_machine.nudges import plan
 from state_machine.reference import new_reference
-from state_machine.sessions import APPROPRIATE, ATTENDED
+from state_machine.sessions import APPROPRIATE, ATTENDED, PLANNED
 from storage.audit import AuditLog
 from storage.dialect import execute, insert_for
 from storage.errors import NotFound
@@ -71,6 +72,7 @@ class ReferralRepository:
         self._nudging = nudging
         self._loaded: dict[int, Referral] = {}  # this unit of work's, by id
         self._answers: dict[int, dict[str, Any]] = {}  # read once per unit of work, kept current
+        self._sessions: dict[int, SessionFacts] = {}  # read once per unit of work, kept current
 
     async def start_screening(
         self, *, actor: str, officer_id: int | None, force_code: str | None, yot: bool = False
@@ -203,16 +205,23 @@ class ReferralRepository:
 
     async def case_of(self, referral: Referral) -> Case:
         """What the lifecycle rules need, read from the referral and its sessions."""
-        appropriate = case((ParentingSession.engagement == APPROPRIATE, 1), else_=0)
-        row = (
-            await self._session.execute(
-                select(func.count(), func.sum(appropriate))
-                .select_from(ParentingSession)
-                .where(ParentingSession.referral_id == referral.id)
-                .where(ParentingSession.status == ATTENDED)
+        if referral.id not in self._sessions:
+            await self.cases_of([referral])
+        return case_from(referral, sessions=self._sessions[referral.id])
+
+    async def cases_of(self, referrals: Sequence[Referral]) -> dict[int, Case]:
+        """`case_of` for many referrals, their sessions read in one statement however many
+        (the nudge sweep's batch, /nudges). What was read of the sessions is kept for this
+        unit of work until they change here (`replan`)."""
+        unread = [r.id for r in referrals if r.id not in self._sessions]
+        if unread:
+            rows = await self._session.execute(
+                _SESSION_FACTS.where(ParentingSession.referral_id.in_(unread))
             )
-        ).one()
-        return case_from(referral, attended=int(row[0] or 0), appropriate=int(row[1] or 0))
+            found = {rid: SessionFacts(int(n or 0), int(a or 0), planned, last)
+                     for rid, n, a, planned, last in rows}  # fmt: skip
+            self._sessions.update({rid: found.get(rid, SessionFacts()) for rid in unread})
+        return {r.id: case_from(r, sessions=self._sessions[r.id]) for r in referrals}
 
     async def transition(
         self, referral: Referral, trigger: str, *, actor: str, reason: str = "", **params: Any
@@ -225,29 +234,79 @@ class ReferralRepository:
         """
         await self._session.flush()  # a refresh would otherwise drop unsaved screening edits
         await self._session.refresh(referral, with_for_update=True)
+        self._sessions.pop(referral.id, None)  # read again under the lock
         case = await self.case_of(referral)
         now = self._clock.now()
         change = fire(case, trigger, actor=actor, at=now, reason=reason, tz=self._tz, **params)
         _apply(referral, change)
-        self.plan_nudges(referral, case)
+        # Read from the row as changed: what is derived from it (the session booked, once a
+        # first-session date is set) is then right too.
+        self.plan_nudges(referral, await self.case_of(referral))
         await self._session.flush()
         self._audit.record_transition(referral.id, change)
         return change
 
     def plan_nudges(self, referral: Referral, case: Case) -> None:
         """Keep `next_nudge_at` right, in the transaction of the change: every lifecycle
-        transition calls it; so must any other change to a fact the nudge rules read (a
-        later slice's sessions). What was due at this moment counts as seen: the person
-        changing the case is looking at it."""
+        transition calls it; so must any other change to a fact the nudge rules read
+        (`replan`: a session planned or logged). What was due at this moment counts as
+        seen: the person changing the case is looking at it."""
         nudging = self._nudging
         now = self._clock.now()
         referral.next_nudge_at = plan(case, nudging.rules, now, nudging.calendar).next_at
 
+    async def replan(self, referral: Referral) -> None:
+        """The case's sessions changed: read them again and plan its nudges afresh."""
+        await self._session.flush()
+        self._sessions.pop(referral.id, None)
+        self.plan_nudges(referral, await self.case_of(referral))
+        await self._session.flush()
 
-def case_from(referral: Referral, *, attended: int, appropriate: int = 0) -> Case:
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """What the rules read of a case's sessions: how many were attended (and of those, with
+    engagement judged appropriate), the day of the planned one, the day of the latest one
+    logged."""
+
+    attended: int = 0
+    appropriate: int = 0
+    planned_on: date | None = None
+    last_logged_on: date | None = None
+
+
+_APPROPRIATE = (ParentingSession.status == ATTENDED) & (ParentingSession.engagement == APPROPRIATE)
+_SESSION_FACTS = select(
+    ParentingSession.referral_id,
+    func.sum(case((ParentingSession.status == ATTENDED, 1), else_=0)),
+    func.sum(case((_APPROPRIATE, 1), else_=0)),
+    func.min(case((ParentingSession.status == PLANNED, ParentingSession.held_on), else_=None)),
+    func.max(case((ParentingSession.status != PLANNED, ParentingSession.held_on), else_=None)),
+).group_by(ParentingSession.referral_id)
+
+
+def session_planned_on(referral: Referral, sessions: SessionFacts) -> date | None:
+    """The day of the earliest session booked and not logged: the first session while no
+    session on or after its day is logged, or the next one planned."""
+    first, last = referral.first_session_date, sessions.last_logged_on
+    unlogged_first = first if first is not None and (last is None or last < first) else None
+    booked = [d for d in (unlogged_first, sessions.planned_on) if d is not None]
+    return min(booked, default=None)
+
+
+def case_from(
+    referral: Referral,
+    *,
+    attended: int = 0,
+    appropriate: int = 0,
+    sessions: SessionFacts | None = None,
+) -> Case:
     """The referral as the rules see it, given how many sessions were attended, and of
     those how many with engagement judged appropriate (counted by the caller: one case, or a
-    list's in one statement)."""
+    list's in one statement); with `sessions`, all the rules read of them (the nudges')."""
+    if sessions is not None:
+        attended, appropriate = sessions.attended, sessions.appropriate
+    planned_on = None if sessions is None else session_planned_on(referral, sessions)
     return Case(
         state=referral.lifecycle_state,
         la_code=referral.la_code,
@@ -264,6 +323,7 @@ def case_from(referral: Referral, *, attended: int, appropriate: int = 0) -> Cas
         first_session_date=referral.first_session_date,
         attended_sessions=attended,
         appropriate_sessions=appropriate,
+        session_planned_on=planned_on,
         outcome=referral.outcome,
         outcome_recorded_at=referral.outcome_recorded_at,
         police_notified_at=referral.police_notified_at,

@@ -103,7 +103,9 @@ class UnitOfWork:
         self.personal = PersonalDetailsStore(self.session, s.clock, s.cipher, self.audit)
         self.people = PeopleRepository(self.session, s.clock, self.audit, s.reference)
         self.buttons = ButtonStore(self.session)
-        self.casework = CaseworkRepository(self.session, s.clock, s.cipher, self.audit)
+        self.casework = CaseworkRepository(
+            self.session, s.clock, s.cipher, self.audit, self.referrals
+        )
         self.safeguarding = SafeguardingRepository(self.session, s.clock, s.cipher, self.audit)
         self.extensions = ExtensionRepository(self.session, s.clock, s.cipher, self.audit)
         self.measures = MeasureRepository(self.session, s.clock, self.audit)

@@ -162,6 +162,8 @@ ENGAGED = "engaged"
 SENT = "outcome sent"
 # "extension asked": worker-cardiff accepted it and asked the Gwent police for more time.
 ASKED = "extension asked"
+# Two working days after that, not acknowledged: the Gwent sergeant was reminded.
+ACK_NUDGED = "acknowledgement nudged"
 ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     # Anyone enrolled may choose their language and answer /cancel's question.
     *[
@@ -222,8 +224,10 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     # open the case from the alert): only the worker it is allocated to.
     # So is a distance-travelled measure (a questionnaire's score at the start or the end).
     # So are asking police for an extension, a transfer to another LA and a withdrawal.
+    # "Did not take up" on the day-21 nudge opens the outcome form: the same people.
     *[row for action in ("case.contact", "case.first_session", "case.outcome", "case.concern",
-                         "case.measure", "case.extension", "case.transfer", "case.withdraw")
+                         "case.measure", "case.extension", "case.transfer", "case.withdraw",
+                         "case.not_taken_up")
       for row in [
         ("worker-cardiff", "records on the case they accepted", action, ACCEPTED, ALLOWED),
         ("worker-cardiff", "records on a case not yet accepted", action, SUBMITTED, REFUSED),
@@ -315,6 +319,14 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     ("sergeant-gwent", "snoozes a cardiff reminder", "nudge.snooze", NUDGED_MAIR, REFUSED),
     ("yot-gwent", "snoozes a cardiff reminder", "nudge.snooze", NUDGED_MAIR, REFUSED),
     ("admin", "snoozes a cardiff reminder", "nudge.snooze", NUDGED_MAIR, REFUSED),
+    # The referring officer's reminder to acknowledge an outcome: theirs alone to snooze.
+    ("sergeant-gwent", "snoozes their acknowledgement reminder", "nudge.snooze", ACK_NUDGED,
+     ALLOWED),
+    ("sergeant-gwent-2", "snoozes another officer's reminder", "nudge.snooze", ACK_NUDGED,
+     REFUSED),
+    ("police-south-wales", "snoozes a gwent officer's reminder", "nudge.snooze", ACK_NUDGED,
+     REFUSED),
+    ("manager-cardiff", "snoozes the officer's reminder", "nudge.snooze", ACK_NUDGED, REFUSED),
     # Paging /nudges: LA staff, each seeing their own scope.
     ("worker-cardiff", "pages their nudges", "nudges.page", NUDGED_OWN, ALLOWED),
     ("manager-cardiff", "pages their nudges", "nudges.page", NUDGED_OWN, ALLOWED),
@@ -367,7 +379,7 @@ async def world(storage: Storage, case: str) -> World:
         assert isinstance(storage.clock, FixedClock)
         storage.clock.advance(days=2, minutes=1)  # Wednesday: both nudges are due
         assert len((await assistant.nudges_due()).notices) == 3  # two workers, one manager
-    if case in (ACCEPTED, ENGAGED, SENT, ASKED):
+    if case in (ACCEPTED, ENGAGED, SENT, ASKED, ACK_NUDGED):
         accept = await issue(storage, mair, "referral.accept", {"referral_id": referral_id})
         accepted = texts(await assistant.press(mair, accept))
         assert accepted[0].startswith("You accepted")
@@ -377,7 +389,7 @@ async def world(storage: Storage, case: str) -> World:
         assert asked is not None
         day = asked.replies[-1].buttons[0][0].token
         assert STALE not in texts(await assistant.press(mair, day))
-    if case == SENT:  # as the outcome form does it (tests/test_outcome.py drives the form)
+    if case in (SENT, ACK_NUDGED):  # as the outcome form does it (tests/test_outcome.py)
         async with storage.unit_of_work() as uow:
             referral = await uow.referrals.get_by_id(referral_id)
             await uow.referrals.transition(referral, "record_not_taken_up", actor="test",
@@ -394,6 +406,11 @@ async def world(storage: Storage, case: str) -> World:
                 reason="why",
                 until=referral.support_due + timedelta(days=28),
             )
+    if case == ACK_NUDGED:
+        assert isinstance(storage.clock, FixedClock)
+        storage.clock.advance(days=2, minutes=1)  # Wednesday: 2 working days since
+        (reminder,) = (await assistant.nudges_due()).notices
+        assert reminder.telegram_id == PEOPLE["sergeant-gwent"][0]
     return World(assistant, actors, referral_id)
 
 
@@ -437,6 +454,8 @@ async def payload_for(
         return {"worker_id": here.actors["worker-cardiff"].user_id}
     if action == "nudge.snooze":
         whose = actor if case == NUDGED_OWN else here.actors["worker-cardiff"]
+        if case == ACK_NUDGED:
+            whose = here.actors["sergeant-gwent"]
         async with storage.unit_of_work() as uow:
             claim = await uow.session.scalar(
                 select(NudgeSent.id).where(NudgeSent.recipient_user_id == whose.user_id)

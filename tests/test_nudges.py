@@ -202,8 +202,15 @@ async def test_the_buttons_on_a_nudge_act_on_the_case_at_once(
     clock.set(local(2026, 12, 14, 9))  # day 21 (with day 18's reminder: not swept since 7)
     (last_day,) = [n for n in (await assistant.nudges_due()).notices if first_word(n) == "Referral"]
     assert [[b.label for b in row] for row in last_day.reply.buttons] == [
-        ["Set the first-session date"], ["Record a contact attempt"], ["Remind me tomorrow"]
+        ["Set the first-session date"], ["Record a contact attempt"], ["Did not take up"],
+        ["Remind me tomorrow"],
     ]  # fmt: skip
+    # Day 21 is the deadline's own day: the outcome form itself says "not yet".
+    not_yet = await assistant.press(mair, pressed(last_day, "Did not take up"))
+    assert not_yet is not None
+    assert [r.text for r in not_yet.replies] == [
+        t("en", "outcome.not_yet.not_taken_up", day="15/12/2026")
+    ]
     clock.set(local(2026, 12, 15, 9))
     (overdue,) = (await assistant.nudges_due()).notices
     mel = await assistant.identify(5)
@@ -314,26 +321,39 @@ async def test_nudges_lists_what_is_coming_soonest_first_a_page_at_a_time(
     listed = await assistant.command(mair, "nudges")
     assert listed is not None
     lines = listed.replies[0].text.split("\n")
-    assert lines[0] == "Coming up (UK time), page 1 of 1:"
+    assert lines[0] == "Coming up (UK time), page 1 of 2:"
     assert lines[1].startswith("Tue 24/11 10:00 · R-") and lines[1].endswith(
         "· reminder: not accepted yet"
     )
     assert lines[3].startswith("Mon 30/11 09:00") and lines[3].endswith(
         "reminder: first-session date"
     )
-    assert len(lines) == 1 + 2 + 4  # two offers to Cardiff's workers, her four on her case
+    # Two offers to Cardiff's workers, her four on the first-session date, then the delivery
+    # date's reminders (4 weeks and 1 week before) on the next page with its overdue notice.
+    assert len(lines) == 1 + 8
+    assert lines[-2].startswith("Tue 26/01 09:00") and lines[-1].startswith("Tue 16/02 09:00")
+    assert lines[-1].endswith("· reminder: support due")  # 4 and 1 weeks before 23/02/2027
+    (later,) = listed.replies[0].buttons[0]
+    page_2 = await assistant.press(mair, later.token)
+    assert page_2 is not None
+    (overdue,) = page_2.replies[0].text.split("\n")[1:]
+    assert overdue.startswith("Wed 24/02 09:00") and overdue.endswith(
+        "overdue: support not delivered"
+    )
     mel = await assistant.identify(5)
     assert mel is not None
     managed = await assistant.command(mel, "nudges")
     assert managed is not None
     text = managed.replies[0].text
-    assert "page 1 of 2" in text and "→ the workers" in text and "→ Mair" in text
+    # Each offer's four (the workers', the managers' not accepted, first-session date and
+    # delivery overdue) and the nine on Mair's case.
+    assert "page 1 of 3" in text and "→ the workers" in text and "→ Mair" in text
     (later,) = managed.replies[0].buttons[0]
     assert later.label == "Later ›"
     page_2 = await assistant.press(mel, later.token)
     assert page_2 is not None and page_2.replies[0].edit
-    assert "page 2 of 2" in page_2.replies[0].text and "→ the managers" in page_2.replies[0].text
-    assert [b.label for b in page_2.replies[0].buttons[0]] == ["‹ Earlier"]
+    assert "page 2 of 3" in page_2.replies[0].text and "→ the managers" in page_2.replies[0].text
+    assert [b.label for b in page_2.replies[0].buttons[0]] == ["‹ Earlier", "Later ›"]
     nia = await enrol(assistant, 4, InviteSpec("worker", "Nia", la_codes=("newport",)))
     nothing = await assistant.command(nia, "nudges")
     assert nothing is not None and nothing.replies[0].text == t("en", "nudges.none")

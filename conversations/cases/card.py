@@ -1,7 +1,8 @@
 """The case card: reference, initials, state, the dates that matter, what is owed next, the
-contact attempts, the sessions (attended of those logged, the last one, the next planned, the
-§7 topics covered so far), the parent's feedback, the questionnaires' scores, the
-safeguarding concerns, and buttons for what the reader may do on it now."""
+next deadline nudge, the contact attempts, the sessions (attended of those logged, the last
+one, the next planned, the §7 topics covered so far), the parent's feedback, the
+questionnaires' scores, the safeguarding concerns, and buttons for what the reader may do on
+it now."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from conversations.cases.words import case_label, day, owed_text, state_text
 from conversations.i18n import t
 from conversations.keyboards import button
 from conversations.notifications.offers import la_of
+from conversations.nudges.coming import next_line
 from conversations.reply import Button, Reply
 from state_machine.contact import DECLINED
 from state_machine.lifecycle import OPEN_STATES, OUTCOME_STATES, ReferralState
@@ -59,6 +61,9 @@ async def card(
         lines.append(t(lang, "case.first_session_due", day=day(referral.first_session_due)))
     lines.append(t(lang, "case.support_due", day=day(referral.support_due)))
     lines.append(t(lang, "case.next", owed=owed_text(lang, owed)))
+    reminder = await next_line(uow, actor, referral)  # the next deadline nudge they will see
+    if reminder is not None:
+        lines.append(reminder)
     if actor.role == "manager":
         lines.append(await _worker_line(uow, lang, referral))
     lines += ["", *attempt_lines(lang, attempts)]

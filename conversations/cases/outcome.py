@@ -146,6 +146,26 @@ async def begin(uow: UnitOfWork, actor: Actor, referral: Referral) -> Outcome:
     return Outcome([await engine.ask(await _turn(uow, actor, dialogue, referral), {})])
 
 
+async def begin_not_taken_up(uow: UnitOfWork, actor: Actor, referral: Referral) -> Outcome:
+    """From the day-21 nudge's "Did not take up": the form with that outcome chosen, if it
+    may be recorded now (the 21 days over, or the individual declined), the contact
+    attempts it rests on listed first (§8 i); else why not yet, and nothing begun."""
+    dialogue = await uow.dialogues.begin(
+        actor.user_id, KIND, engine.first_key(FORM), referral_id=referral.id
+    )
+    turn = await _turn(uow, actor, dialogue, referral)
+    problem = why_not(turn, NOT_TAKEN_UP)
+    if problem is not None:
+        await uow.dialogues.end(actor.user_id)
+        return Outcome([Reply(t(actor.language, problem.key, **problem.params))])
+    lang = actor.language
+    lines = [t(lang, "outcome.chosen_not_taken_up", case=await case_label(uow, referral)), "",
+             *attempt_lines(lang, turn.extra["attempts"], every=True)]  # fmt: skip
+    question = FORM.by_key["outcome"]
+    asked = await engine.answer(turn, question, NOT_TAKEN_UP, pressed=False)
+    return Outcome([Reply("\n".join(lines)), *asked.replies], notices=asked.notices)
+
+
 async def on_button(
     uow: UnitOfWork, actor: Actor, dialogue: DialogueState, action: str, payload: dict[str, Any]
 ) -> Outcome:

@@ -33,15 +33,20 @@ class Swept:
 async def sweep(uow: UnitOfWork, batch: int = BATCH) -> Swept:
     """Claim and owe what is due now: each case's due nudges (then when its next is due),
     and the nudges someone asked to be reminded of. The rows are locked as they are read
-    (another sweeper skips them)."""
+    (another sweeper skips them). What the rules read is loaded for the whole batch at
+    once (the cases' sessions, the people of their LAs, the named recipients), so the reads
+    grow with what is due, not with the cases times the rules."""
     now, nudging = uow.clock.now(), uow.nudging
     notices: list[Notice] = []
     referrals = await uow.nudges.due_referrals(now, batch)
+    cases = await uow.referrals.cases_of(referrals)
+    plans = {r.id: plan(cases[r.id], nudging.rules, now, nudging.calendar, since=r.next_nudge_at)
+             for r in referrals}  # fmt: skip
+    people = await _People.load(uow, [(r, plans[r.id].due) for r in referrals])
     for referral in referrals:
-        case = await uow.referrals.case_of(referral)
-        found = plan(case, nudging.rules, now, nudging.calendar, since=referral.next_nudge_at)
+        found = plans[referral.id]
         for nudge in found.due:
-            notices += await _owe(uow, referral, nudge, now)
+            notices += await _owe(uow, people, referral, nudge, now)
         referral.next_nudge_at = found.next_at
     snoozed = await uow.nudges.snoozed_due(now, batch)
     for claim in snoozed:
@@ -49,30 +54,53 @@ async def sweep(uow: UnitOfWork, batch: int = BATCH) -> Swept:
     return Swept(notices, len(referrals) == batch or len(snoozed) == batch)
 
 
-async def _owe(uow: UnitOfWork, referral: Referral, nudge: Nudge, now: datetime) -> list[Notice]:
+@dataclass(frozen=True)
+class _People:
+    """Whom a batch's nudges go to, read once for the batch: the active people of each role in
+    the cases' LAs, and each person named (whatever became of them)."""
+
+    uow: UnitOfWork
+    in_la: dict[tuple[str, str], list[User]]
+
+    @classmethod
+    async def load(
+        cls, uow: UnitOfWork, due: Sequence[tuple[Referral, Sequence[Nudge]]]
+    ) -> _People:
+        """For the cases with something due: their LAs' people (the audiences, and the
+        managers told instead of anyone unreachable), each person named, and the cases'
+        allocated workers (a managers' nudge says whose case it is)."""
+        las = sorted({r.la_code for r, nudges in due if nudges and r.la_code is not None})
+        named = [n.to.user_id for _r, nudges in due for n in nudges if n.to.user_id is not None]
+        workers = [r.allocated_worker_id for r, nudges in due if nudges]
+        await uow.people.load([i for i in (*named, *workers) if i is not None])
+        return cls(uow, await uow.people.active_in_las(las))
+
+    async def of(self, to: Recipient) -> list[User]:
+        """The named person, or the active ones of that role there."""
+        if to.user_id is not None:
+            user = await self.uow.people.get(to.user_id)  # read by `load`: no statement
+            return [] if user is None else [user]
+        assert to.la_code is not None
+        return list(self.in_la.get((to.role, to.la_code), []))
+
+
+async def _owe(
+    uow: UnitOfWork, people: _People, referral: Referral, nudge: Nudge, now: datetime
+) -> list[Notice]:
     kind = _kind(nudge.rule.name)
     notices: list[Notice] = []
-    for user in await _people(uow, nudge.to):
+    for user in await people.of(nudge.to):
         if not user.active or not await kind.may_receive(uow, referral, user):
             left = await uow.nudges.claim(referral.id, nudge.rule.name, nudge.due_at, user.id,
                                           now, undeliverable="left")  # fmt: skip
             if left is not None:
                 notices += await _managers_instead(uow, referral, nudge.rule.name,
-                                                   nudge.due_at, left)  # fmt: skip
+                                                   nudge.due_at, left, people)  # fmt: skip
             continue
         claim = await uow.nudges.claim(referral.id, nudge.rule.name, nudge.due_at, user.id, now)
         if claim is not None:  # None: claimed before (by another sweeper, or this one)
             notices += await _send(uow, referral, kind, user, claim)
     return notices
-
-
-async def _people(uow: UnitOfWork, to: Recipient) -> list[User]:
-    """The named person (whatever became of them), or the active ones of that role there."""
-    if to.user_id is not None:
-        user = await uow.people.get(to.user_id)
-        return [] if user is None else [user]
-    assert to.la_code is not None
-    return list(await uow.people.active_in_la(to.role, to.la_code))
 
 
 async def _send(
@@ -84,14 +112,24 @@ async def _send(
 
 
 async def _managers_instead(
-    uow: UnitOfWork, referral: Referral, rule: str, due_at: datetime, claim: int
+    uow: UnitOfWork,
+    referral: Referral,
+    rule: str,
+    due_at: datetime,
+    claim: int,
+    people: _People | None = None,
 ) -> list[Notice]:
     """The LA's managers are told what could not reach its recipient (once each: their
     claims share the nudge's key). With no manager enrolled it stays on record only."""
     assert referral.la_code is not None
     kind = _kind(rule, instead=True)
     notices: list[Notice] = []
-    for manager in await uow.people.active_in_la("manager", referral.la_code):
+    managers = (
+        await uow.people.active_in_la("manager", referral.la_code)
+        if people is None
+        else await people.of(Recipient("la_managers", la_code=referral.la_code))
+    )
+    for manager in managers:
         mine = await uow.nudges.claim(referral.id, rule, due_at, manager.id, uow.clock.now(),
                                       instead_of=claim)  # fmt: skip
         if mine is not None:

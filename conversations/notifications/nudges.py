@@ -27,21 +27,38 @@ from state_machine.obligations import Obligation, obligations
 from storage.models import Referral, User
 from storage.uow import UnitOfWork
 
-# Buttons that act on the case at once, by what the nudge says, for the worker it goes to
-# (the actions are case work's and the screening's: each checks role and scope when pressed).
-WORKER_BUTTONS: Mapping[tuple[str, str], tuple[tuple[str, str], ...]] = {
+# Buttons that act on the case at once, by what the nudge says and the role of the person it
+# goes to: (label, action). The actions are case work's, the screening's and the outcome's
+# own: each checks role and scope when pressed, however the button came to the presser.
+Acts = tuple[tuple[str, str], ...]
+OPEN_CASE: Acts = (("notify.open_case", "case.open"),)
+# The worker's buttons on the overdue delivery date, in one place.
+DELIVERY_OVERDUE_BUTTONS: Acts = (
+    ("case.record_outcome", "case.outcome"),
+    ("case.ask_extension", "case.extension"),
+    *OPEN_CASE,
+)
+WORKER_BUTTONS: Mapping[tuple[str, str], Acts] = {
     ("accepted", "offer_reminder"): (("notify.accept", "referral.accept"),),
     ("first_session_date", "reminder"): (("case.set_first_session", "case.first_session"),),
     ("first_session_date", "last_day"): (
         ("case.set_first_session", "case.first_session"),
         ("case.record_contact", "case.contact"),
+        # The outcome form for 'did not take up': it checks the 21 days / declined rule.
+        ("outcome.a.outcome.not_taken_up", "case.not_taken_up"),
     ),
+    ("support_delivered", "reminder"): OPEN_CASE,
+    ("support_delivered", "overdue"): DELIVERY_OVERDUE_BUTTONS,
+    ("session_logged", "reminder"): (("case.log_session", "case.session"),),
 }
-MANAGER_BUTTONS: tuple[tuple[str, str], ...] = (("notify.open_case", "case.open"),)
+POLICE_BUTTONS: Mapping[tuple[str, str], Acts] = {
+    ("police_acknowledgement", "reminder"): (("outcome.acknowledge", "referral.acknowledge"),),
+}
+MANAGER_BUTTONS: Acts = OPEN_CASE
 PREFIX = "nudge:"
 INSTEAD = ":instead"
 SNOOZE = "nudge.snooze"  # "Remind me tomorrow" (conversations/nudges/snooze.py)
-SNOOZERS = ("worker", "manager")  # the roles "Remind me tomorrow" is for so far
+SNOOZERS = ("worker", "manager", "police")  # the roles "Remind me tomorrow" is for
 
 
 def kind_name(rule: str, *, instead: bool = False) -> str:
@@ -111,11 +128,7 @@ def _render(rule_name: str, instead: bool) -> Render:
                 lead = t(actor.language, "nudge.instead", name=name,
                          why=t(actor.language, f"nudge.why.{why}"))  # fmt: skip
                 text = f"{lead}\n\n{text}"
-        acts = MANAGER_BUTTONS if user.role == "manager" else ()
-        if user.role == "worker" and not instead:
-            acts = WORKER_BUTTONS.get((rule.chases, rule.says), ())
-        # "Did not take up" joins the day-21 nudge once case work records it (with the
-        # outcome notice to the police); until then the message says what to do.
+        acts = buttons_for(rule, user.role, instead=instead)
         buttons: list[tuple[Button, ...]] = [
             (button(uow, actor, t(actor.language, label), action, referral_id=referral.id),)
             for label, action in acts
@@ -130,6 +143,17 @@ def _render(rule_name: str, instead: bool) -> Render:
         return Reply(text, buttons=tuple(buttons))
 
     return render
+
+
+def buttons_for(rule: NudgeRule, role: str, *, instead: bool = False) -> Acts:
+    """What a nudge of this rule carries for someone of this role (besides "Remind me
+    tomorrow"); a manager, and anyone told instead, can open the case."""
+    if role == "manager":
+        return MANAGER_BUTTONS
+    if instead:
+        return ()
+    table = POLICE_BUTTONS if role == "police" else WORKER_BUTTONS if role == "worker" else {}
+    return table.get((rule.chases, rule.says), ())
 
 
 async def _says(

@@ -40,14 +40,21 @@ def for_worker(to: Recipient, actor: Actor) -> bool:
     return to.audience == "la_workers" and actor.sees_la(to.la_code)
 
 
+def for_them(to: Recipient, actor: Actor) -> bool:
+    """A manager sees every nudge on the cases of their LAs; anyone else, their own."""
+    return actor.role == "manager" or for_worker(to, actor)
+
+
 async def coming_for(uow: UnitOfWork, actor: Actor) -> list[Line]:
     now, nudging = uow.clock.now(), uow.nudging
     scope = None if actor.national else actor.la_codes
     lines: list[Line] = []
-    for referral in await uow.nudges.planned(scope, LOOKED_AT):
-        case = await uow.referrals.case_of(referral)
-        for step, nudge in enumerate(plan(case, nudging.rules, now, nudging.calendar).coming):
-            if actor.role == "manager" or for_worker(nudge.to, actor):
+    planned = await uow.nudges.planned(scope, LOOKED_AT)
+    cases = await uow.referrals.cases_of(planned)  # their sessions in one statement
+    for referral in planned:
+        found = plan(cases[referral.id], nudging.rules, now, nudging.calendar)
+        for step, nudge in enumerate(found.coming):
+            if for_them(nudge.to, actor):
                 lines.append(Line(nudge.send_at, referral, nudge.rule, nudge.to, step))
     for claim in await uow.nudges.snoozed_for(actor.user_id):
         rule = rule_in_force(uow, claim.rule)
@@ -57,12 +64,25 @@ async def coming_for(uow: UnitOfWork, actor: Actor) -> list[Line]:
     return sorted(lines, key=lambda line: (line.at, line.referral.id, line.step))
 
 
-async def next_for(uow: UnitOfWork, referral: Referral) -> Nudge | None:
-    """The next nudge on one case (for its card)."""
+async def next_for(uow: UnitOfWork, referral: Referral, actor: Actor | None = None) -> Nudge | None:
+    """The next nudge on one case (for its card): with `actor`, the next one they would see
+    in /nudges (a worker's own; a manager's, any)."""
     case = await uow.referrals.case_of(referral)
     nudging = uow.nudging
     coming = plan(case, nudging.rules, uow.clock.now(), nudging.calendar).coming
-    return coming[0] if coming else None
+    return next((n for n in coming if actor is None or for_them(n.to, actor)), None)
+
+
+async def next_line(uow: UnitOfWork, actor: Actor, referral: Referral) -> str | None:
+    """The card's line for the next nudge: when, and what it is about (a manager: to whom)."""
+    nudge = await next_for(uow, referral, actor)
+    if nudge is None:
+        return None
+    lang = actor.language
+    what = t(lang, f"nudge.label.{nudge.rule.chases}.{nudge.rule.says}")
+    if actor.role == "manager":
+        what += f" → {await _whom(uow, nudge.to, lang)}"
+    return t(lang, "case.next_nudge", when=local_moment(nudge.send_at, uow.tz, lang), what=what)
 
 
 async def show(uow: UnitOfWork, actor: Actor, page: int = 0, *, edit: bool = False) -> Reply:
