@@ -14,6 +14,7 @@ from conversations.i18n import t
 from conversations.keyboards import button
 from conversations.notifications.offers import la_of
 from conversations.reply import Button, Reply
+from conversations.timeline.access import may_see as may_see_timeline
 from state_machine.contact import DECLINED
 from state_machine.lifecycle import OUTCOME_STATES, ReferralState
 from state_machine.obligations import obligations, soonest
@@ -192,6 +193,9 @@ def _buttons(
         ]  # fmt: skip
     elif actor.role == "worker" and referral.lifecycle_state is S.REFERRED:
         rows.append((button(uow, actor, t(lang, "notify.accept"), "referral.accept",
+                            referral_id=rid),))  # fmt: skip
+    if may_see_timeline(actor, referral):
+        rows.append((button(uow, actor, t(lang, "case.timeline"), "case.timeline",
                             referral_id=rid),))  # fmt: skip
     rows.append((button(uow, actor, t(lang, "case.back"), "cases.page", page=page),))
     return tuple(rows)
