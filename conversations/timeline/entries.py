@@ -36,7 +36,7 @@ class Entry:
             at = self.when if self.when.tzinfo else self.when.replace(tzinfo=UTC)
             local = at.astimezone(tz)
             return local.date(), local.time()
-        return self.when, time.max  # a day's record after that day's moments
+        return self.when, time.max  # by the day: after that day's moments (the referral came first)
 
 
 # The audit log: one reader per action -----------------------------------------------------
