@@ -38,10 +38,12 @@ async def referral_of(storage: Storage) -> Referral:
         return referral
 
 
-async def lived(storage: Storage, clock: FixedClock) -> tuple[Assistant, dict[str, Actor], str]:
+async def lived(
+    storage: Storage, clock: FixedClock, *, closed: bool = True
+) -> tuple[Assistant, dict[str, Actor], str]:
     """Submitted on Monday 23 November 2026 (GMT); accepted; a contact attempt with a note;
-    a first session on 30 Nov; two sessions logged; a questionnaire; a concern; outcome
-    completed; the police told; acknowledged."""
+    a first session on 30 Nov; two sessions logged; a questionnaire; a concern; then (if
+    `closed`) outcome completed; the police told; acknowledged."""
     assistant, _ = await submitted(storage)
     clock.advance(minutes=20)
     people = {
@@ -99,6 +101,8 @@ async def lived(storage: Storage, clock: FixedClock) -> tuple[Assistant, dict[st
                                                      level="concern", on=on, words=SEEN,
                                                      action="social_care",
                                                      actor=mair.audit_name)  # fmt: skip
+    if not closed:
+        return assistant, actors, referral.reference
     clock.set(clock.now() + timedelta(days=7))
     async with storage.unit_of_work() as uow:
         r = await uow.referrals.get_by_id(referral.id)
