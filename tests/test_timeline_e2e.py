@@ -43,7 +43,7 @@ async def say(user: SimUser, text: str) -> str:
 async def test_a_manager_reads_a_timeline_asks_for_details_and_goes_to_and_from_the_card(
     storage: Storage, api: FakeBotApi, clock: FixedClock, lang: str
 ) -> None:
-    assistant, actors, reference = await lived(storage, clock, closed=False)  # engaged
+    _, actors, reference = await lived(storage, clock, closed=False)  # engaged
     concern = t(lang, "timeline.concern", level=t(lang, "concern.a.level.concern"),
                 action=t(lang, "concern.a.action.social_care"))  # fmt: skip
     for telegram_id in (5, 6, 1):
