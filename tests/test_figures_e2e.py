@@ -95,7 +95,8 @@ async def test_a_manager_enters_their_figures_reviews_changes_saves_and_the_retu
             entered = (await uow.monitoring.entries(Period.parse("2026-H1")))["cardiff"]
         assert (entered.physical_punishment_not_police, entered.not_physical_punishment,
                 entered.fte, entered.staff, entered.universal_support, entered.training,
-                entered.other_activity) == (5, 4, Decimal("1.5"), 2, True, TRAINING, None)  # fmt: skip
+                entered.other_activity) == (5, 4, Decimal("1.5"), 2, True, TRAINING,
+                                            None)  # fmt: skip
         # The return for that period, straight from the saved message, carries them.
         formats = t(lang, "return.choose_format", period="2026-H1", first="01/04/2026",
                     last="30/09/2026")  # fmt: skip
