@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
-from typing import Any
+from datetime import UTC, date, datetime, time, tzinfo
 
 from storage.models import AuditEvent, Referral
 from storage.uow import UnitOfWork
@@ -31,7 +30,7 @@ class Entry:
     # the worker wrote), which are read only there.
     record: tuple[str, int] | None = None
 
-    def sort_key(self, tz: Any) -> tuple[date, time]:
+    def sort_key(self, tz: tzinfo) -> tuple[date, time]:
         if isinstance(self.when, datetime):
             at = self.when if self.when.tzinfo else self.when.replace(tzinfo=UTC)
             local = at.astimezone(tz)
