@@ -16,10 +16,10 @@ ROLES: tuple[Role, ...] = get_args(Role)
 # Commands each role sees in its menu and in /help, in menu order.
 COMMON = ("help", "language", "whoami", "cancel")
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "police": ("screen", "summary", *COMMON),  # their force's counts, no one's details
+    "police": ("screen", "summary", "case", *COMMON),  # their force's counts, no one's details
     "yot": ("screen", *COMMON),
-    "worker": ("cases", "nudges", *COMMON),
-    "manager": ("summary", "overdue", "workload", "cases", "nudges", "return", *COMMON),
+    "worker": ("cases", "nudges", "case", *COMMON),
+    "manager": ("summary", "overdue", "workload", "cases", "case", "nudges", "return", *COMMON),
     "admin": ("invite", "users", "summary", "return", *COMMON),  # counts only
 }
 

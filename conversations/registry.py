@@ -37,6 +37,7 @@ from conversations.cases import (
 )
 from conversations.cases.case_form import CaseForm
 from conversations.i18n import t
+from conversations.monitoring import figures
 from conversations.monitoring import service as monitoring
 from conversations.nudges import coming, snooze
 from conversations.reply import Outcome, Reply
@@ -44,6 +45,7 @@ from conversations.screening import handover, submit
 from conversations.screening import service as screening
 from conversations.summary import overdue, workload
 from conversations.summary import service as summary
+from conversations.timeline import service as timeline
 from state_machine.lifecycle import ReferralState
 from storage.dialogues import DialogueState
 from storage.uow import UnitOfWork
@@ -163,6 +165,10 @@ async def _workload(request: Request, _args: str) -> Outcome:
     return _one(await workload.show(request.uow, request.actor))
 
 
+async def _case(request: Request, args: str) -> Outcome:
+    return await timeline.command(request.uow, request.actor, args)
+
+
 COMMANDS: Mapping[str, CommandRun] = {
     "cases": _cases,
     "help": _help,
@@ -177,6 +183,7 @@ COMMANDS: Mapping[str, CommandRun] = {
     "summary": _summary,
     "overdue": _overdue,
     "workload": _workload,
+    "case": _case,
 }
 
 
@@ -328,6 +335,33 @@ async def _extension_decline(request: Request, payload: Mapping[str, Any]) -> Ou
     return await extension_answer.decline(uow, actor, payload.get("request_id"))
 
 
+async def _case_timeline(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    referral_id = int(payload["referral_id"])
+    return _one(await timeline.open_timeline(request.uow, request.actor, referral_id))
+
+
+async def _case_timeline_details(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    referral_id = int(payload["referral_id"])
+    return _one(await timeline.open_details(request.uow, request.actor, referral_id))
+
+
+async def _return_period(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    return _one(monitoring.choose_format(request.uow, request.actor, str(payload.get("period"))))
+
+
+async def _return_file(request: Request, payload: Mapping[str, Any]) -> Outcome:
+    period, fmt = str(payload.get("period")), str(payload.get("format"))
+    return await monitoring.file_pressed(request.uow, request.actor, period, fmt)
+
+
+async def _return_enter(request: Request, _payload: Mapping[str, Any]) -> Outcome:
+    current = await request.uow.dialogues.current(request.actor.user_id)
+    if current is not None:
+        await discard(request.uow, current, actor=request.actor.audit_name,
+                      reason="another started")  # fmt: skip
+    return await figures.begin(request.uow, request.actor)
+
+
 EVERYONE = ROLES
 CASE_READERS: tuple[Role, ...] = ("worker", "manager")
 NUDGED: tuple[Role, ...] = ("worker", "manager", "police")  # the roles deadline nudges go to
@@ -365,6 +399,13 @@ ACTIONS: Mapping[str, Action] = {
     # Re-allocation: a manager of the case's LA, from the card or from /workload.
     "case.reallocate": Action(("manager",), _reallocate),
     "workload.reallocate": Action(("manager",), _workload_reallocate),
+    # The timeline: from the card (LA staff) or a timeline's Show details (never police).
+    "case.timeline": Action(CASE_READERS, _case_timeline),
+    "case.timeline_details": Action(CASE_READERS, _case_timeline_details),
+    # /return's buttons: a period, then a format; an LA's manager enters their figures.
+    "return.period": Action(("manager", "admin"), _return_period),
+    "return.file": Action(("manager", "admin"), _return_file),
+    "return.enter": Action(("manager",), _return_enter),
 }
 
 
@@ -446,6 +487,16 @@ async def _decline_text(request: Request, dialogue: DialogueState, text: str) ->
     return await extension_answer.on_text(request.uow, request.actor, dialogue, text)
 
 
+async def _figures_button(
+    request: Request, dialogue: DialogueState, action: str, payload: dict[str, Any]
+) -> Outcome:
+    return await figures.on_button(request.uow, request.actor, dialogue, action, payload)
+
+
+async def _figures_text(request: Request, dialogue: DialogueState, text: str) -> Outcome:
+    return await figures.on_text(request.uow, request.actor, dialogue, text)
+
+
 DIALOGUES: Mapping[str, DialogueKind] = {
     d.kind: d
     for d in (
@@ -465,6 +516,9 @@ DIALOGUES: Mapping[str, DialogueKind] = {
                      _end_only, roles=("police",)),
         DialogueKind(outcome.KIND, "cases", _outcome_button, _outcome_text, _end_only,
                      roles=("worker",)),
+        # Opened from /return, by an LA's manager (an admin has /return, counts only).
+        DialogueKind(figures.KIND, "return", _figures_button, _figures_text, _end_only,
+                     roles=("manager",)),
     )
 }  # fmt: skip
 

@@ -29,6 +29,14 @@ class Owed(NamedTuple):
     recipient_user_id: int
 
 
+class Told(NamedTuple):
+    """One notice about a referral, as the timeline shows it: what, when owed, when sent."""
+
+    kind: str
+    created_at: datetime
+    sent_at: datetime | None
+
+
 class NotificationStore:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -80,6 +88,16 @@ class NotificationStore:
             .order_by(n.id)
         )
         return [Owed(*row) for row in await self._session.execute(statement)]
+
+    async def about(self, referral_id: int) -> list[Told]:
+        """Every notice owed about one referral, oldest first (one row per recipient)."""
+        n = _TABLE.c
+        statement = (
+            select(n.kind, n.created_at, n.sent_at)
+            .where(n.referral_id == referral_id)
+            .order_by(n.created_at, n.id)
+        )
+        return [Told(*row) for row in await self._session.execute(statement)]
 
     async def told(self, referral_id: int, kind: str) -> bool:
         """Whether a notice of `kind` about the referral was ever owed, sent or not (some are

@@ -108,6 +108,9 @@ COMMAND_TABLE: dict[str, frozenset[str]] = {
     "summary": frozenset({"manager", "police", "admin"}),
     "overdue": frozenset({"manager"}),  # the lists behind the numbers: managers only
     "workload": frozenset({"manager"}),
+    # A case's timeline: its LA's managers (national ones: every LA's), its worker, and the
+    # police of the referring force (path and dates only); admins and YOT officers not.
+    "case": frozenset({"manager", "worker", "police"}),
 }
 COMMAND_ROWS = [
     pytest.param(
@@ -351,6 +354,39 @@ ACTION_ROWS: list[tuple[str, str, str, str, str]] = [
     *[(who, "pages the overdue cases", "overdue.page", ACCEPTED, REFUSED)
       for who in ("worker-cardiff", "sergeant-gwent", "police-south-wales", "yot-gwent",
                   "admin")],
+    # The timeline from a card, and its Show details: the worker it is allocated to and the
+    # LA's managers (national ones too). The police read theirs with /case, with no buttons.
+    *[row for action in ("case.timeline", "case.timeline_details") for row in [
+        ("worker-cardiff", "reads the case they accepted", action, ACCEPTED, ALLOWED),
+        ("worker-cardiff-2", "reads a colleague's case", action, ACCEPTED, REFUSED),
+        ("worker-cardiff moved to newport", "reads the case they accepted", action, ACCEPTED,
+         REFUSED),
+        ("worker-newport", "reads a cardiff case", action, ACCEPTED, REFUSED),
+        ("manager-cardiff", "reads a cardiff case", action, ACCEPTED, ALLOWED),
+        ("manager-cardiff moved to newport", "reads a cardiff case", action, ACCEPTED, REFUSED),
+        ("manager-national", "reads a cardiff case", action, ACCEPTED, ALLOWED),
+        ("sergeant-gwent", "presses a crafted button on their referral", action, ACCEPTED,
+         REFUSED),
+        ("police-south-wales", "reads a gwent referral", action, ACCEPTED, REFUSED),
+        ("yot-gwent", "reads a cardiff case", action, ACCEPTED, REFUSED),
+        ("admin", "reads a cardiff case", action, ACCEPTED, REFUSED),
+    ]],
+    # /return's period and format buttons: those who have /return (an admin: counts only).
+    *[row for action in ("return.period", "return.file") for row in [
+        ("manager-cardiff", "picks the return's period or format", action, PEOPLE_ONLY,
+         ALLOWED),
+        ("manager-national", "picks the return's period or format", action, PEOPLE_ONLY,
+         ALLOWED),
+        ("admin", "picks the return's period or format", action, PEOPLE_ONLY, ALLOWED),
+        *[(who, "picks the return's period or format", action, PEOPLE_ONLY, REFUSED)
+          for who in ("worker-cardiff", "sergeant-gwent", "yot-gwent")],
+    ]],
+    # Entering the managers' figures: an LA's manager, for their LAs; a national reader has
+    # no LA of their own to enter for.
+    ("manager-cardiff", "enters cardiff's figures", "return.enter", PEOPLE_ONLY, ALLOWED),
+    ("manager-national", "enters figures", "return.enter", PEOPLE_ONLY, REFUSED),
+    *[(who, "enters figures", "return.enter", PEOPLE_ONLY, REFUSED)
+      for who in ("worker-cardiff", "sergeant-gwent", "yot-gwent", "admin")],
 ]  # fmt: skip
 
 
@@ -466,6 +502,8 @@ async def payload_for(
         return {"page": 0}
     if action == "summary.list":
         return {"la": "cardiff", "key": "referred", "page": 0}
+    if action in ("return.period", "return.file"):
+        return {"period": "2026-H1", "format": "json"}
     return {}
 
 
@@ -509,6 +547,8 @@ DIALOGUE_TABLE: list[tuple[str, frozenset[str], str, str, str]] = [
     ("withdraw", frozenset({"worker"}), "why", "other", "case.withdraw"),
     # Opened by Decline on an extension request, by a police user of the force.
     ("extension_decline", frozenset({"police"}), "reason", "no", "extension.decline"),
+    # The managers' figures, opened from /return's button (one LA: its period comes first).
+    ("figures", frozenset({"manager"}), "period", "2026-H2", "return.enter"),
 ]
 # Opened from the card of an engaged case (a first-session date set), not just accepted.
 FROM_ENGAGED = {"case.session", "case.next_session", "case.feedback"}

@@ -61,7 +61,7 @@ async def test_a_worker_enrols_with_an_invite_and_gets_a_menu_for_their_role(
         assert welcome.buttons == [["English", "Cymraeg"]]
         await api.wait_until(lambda: bool(sam.visible_commands))
         assert [c["command"] for c in sam.visible_commands] == [
-            "cases", "nudges", "help", "language", "whoami", "cancel",
+            "cases", "nudges", "case", "help", "language", "whoami", "cancel",
         ]  # fmt: skip
         whoami = await ask(sam, "/whoami")
         assert "Role: parenting worker" in whoami and "Area: Cardiff, Newport" in whoami

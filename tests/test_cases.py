@@ -216,7 +216,8 @@ async def test_a_refusal_offers_did_not_take_up_until_a_first_session_is_set(
                                                "case.record_outcome", "notify.show_details",
                                                "case.record_measure", "case.raise_concern",
                                                "case.ask_extension", "case.transfer",
-                                               "case.withdraw", "case.back")]  # fmt: skip
+                                               "case.withdraw", "case.timeline",
+                                               "case.back")]  # fmt: skip
     await mair.press(t("en", "case.set_first_session"))
     _set, card = await mair.press(t("en", "first_session.today"))
     assert t("en", "case.declined_now") not in card  # engaged: not taken up no longer applies
@@ -260,7 +261,7 @@ async def test_the_first_session_date_is_from_today_to_the_support_date_and_movi
     ]  # fmt: skip
 
 
-async def test_a_manager_sees_the_card_with_its_worker_and_nothing_to_press_but_back(
+async def test_a_manager_sees_the_card_with_its_worker_and_nothing_to_press_but_its_timeline(
     storage: Storage,
 ) -> None:
     assistant, mair = await people(storage, (5, InviteSpec("manager", "Mel",
@@ -276,7 +277,11 @@ async def test_a_manager_sees_the_card_with_its_worker_and_nothing_to_press_but_
     assert t("en", "case.worker", name="Mair") in card
     assert "• 23/11/2026: Phone, No answer" in card
     # A manager of the LA may re-allocate it; nothing else is theirs to record.
-    assert mel.buttons() == [[t("en", "case.reallocate")], [t("en", "case.back")]]
+    assert mel.buttons() == [
+        [t("en", "case.reallocate")],
+        [t("en", "case.timeline")],
+        [t("en", "case.back")],
+    ]
 
 
 async def test_a_contact_attempt_cancelled_half_way_saves_nothing(storage: Storage) -> None:

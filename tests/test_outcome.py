@@ -60,7 +60,10 @@ async def test_did_not_take_up_is_refused_before_the_21_days_and_recorded_after(
     ]
     assert t("en", "case.state.outcome_not_taken_up") in card
     assert t("en", "case.owed.police_acknowledgement") in card
-    assert mair.buttons() == [[t("en", "case.back")]]  # nothing more to record
+    assert mair.buttons() == [
+        [t("en", "case.timeline")],
+        [t("en", "case.back")],
+    ]  # no more to record
     async with storage.unit_of_work() as uow:
         referral = await uow.referrals.get(reference)
         (event,) = [e for e in await uow.audit.trail(referral.id)

@@ -52,7 +52,26 @@ async def test_a_manager_gets_their_las_return_as_a_spreadsheet_in_their_languag
         # The cases' worker first: the referrals waiting for someone at Cardiff go to her.
         await enrol(storage, worker, InviteSpec("worker", "Mair", la_codes=("cardiff",)))
         await enrol(storage, manager, InviteSpec("manager", "Mel", la_codes=("cardiff",)))
-        caption, document = await ask(manager, "/return")  # the last period that ended
+        # /return alone: the periods as buttons (this one so far, and three before it),
+        # then the formats in their place, then the file.
+        said, document = await ask(manager, "/return")
+        assert said == t(lang, "return.choose_period") and document is None
+        last = manager.last
+        assert last is not None
+        assert last.buttons == [
+            [t(lang, "return.period_so_far", period="2026-H2"),
+             t(lang, "return.period", period="2026-H1")],
+            [t(lang, "return.period", period="2025-H2"),
+             t(lang, "return.period", period="2025-H1")],
+            [t(lang, "return.enter")],
+        ]  # fmt: skip
+        await manager.press(t(lang, "return.period", period="2026-H1"))
+        formats = t(lang, "return.choose_format", period="2026-H1", first="01/04/2026",
+                    last="30/09/2026")  # fmt: skip
+        await manager.wait_until(lambda u: u.last_text == formats, what=formats)
+        await manager.press(t(lang, "return.format.xlsx"))
+        (reply,) = await manager.wait_for_reply()
+        caption, document = reply.text or "", reply.document
         assert document is not None
         assert document["file_name"] == "oocps-return-2026-H1.xlsx"
         cardiff = "Caerdydd" if lang == "cy" else "Cardiff"

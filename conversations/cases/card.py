@@ -17,6 +17,7 @@ from conversations.keyboards import button
 from conversations.notifications.offers import la_of
 from conversations.nudges.coming import next_line
 from conversations.reply import Button, Reply
+from conversations.timeline.access import may_see as may_see_timeline
 from state_machine.contact import DECLINED
 from state_machine.lifecycle import OPEN_STATES, OUTCOME_STATES, ReferralState
 from state_machine.obligations import obligations, soonest
@@ -222,6 +223,9 @@ def _buttons(
                             referral_id=rid),))  # fmt: skip
     if may_reallocate(actor, referral):
         rows.append((button(uow, actor, t(lang, "case.reallocate"), "case.reallocate",
+                            referral_id=rid),))  # fmt: skip
+    if may_see_timeline(actor, referral):
+        rows.append((button(uow, actor, t(lang, "case.timeline"), "case.timeline",
                             referral_id=rid),))  # fmt: skip
     rows.append((button(uow, actor, t(lang, "case.back"), "cases.page", page=page),))
     return tuple(rows)

@@ -1,12 +1,17 @@
 """`/return [period] [xlsx|csv|json]`: the monitoring return for the LAs in the asker's scope,
-sent as a file; and the same return built for the command line (`oocps return`)."""
+sent as a file; without words, the periods and then the formats as buttons, and for an LA's
+manager a way to enter their figures (figures.py); and the same return built for the
+command line (`oocps return`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from conversations.access import Actor
 from conversations.i18n import t
+from conversations.keyboards import button, rows
+from conversations.monitoring.figures import offered_periods
 from conversations.monitoring.outputs import FORMATS, Format, Return, document
 from conversations.reply import Outcome, Reply
 from state_machine.distance_tools import Direction
@@ -72,13 +77,61 @@ def _parse(args: str, language: str, today_period: Period) -> tuple[Period, Form
     return period, fmt  # type: ignore[return-value]
 
 
+def may_enter(actor: Actor) -> bool:
+    """The managers' figures are entered by an LA's manager, for their own LAs."""
+    return actor.role == "manager" and bool(actor.la_codes)
+
+
 async def command(uow: UnitOfWork, actor: Actor, args: str) -> Outcome:
+    """`/return`: the periods as buttons; `/return 2026-H1 csv` straight to the file."""
     lang = actor.language
     today = uow.clock.now().astimezone(uow.tz).date()
+    if not args.strip():
+        return Outcome([choose_period(uow, actor, today)])
     parsed = _parse(args, lang, last_ended(today))
     if isinstance(parsed, str):
         return Outcome([Reply(parsed)])
-    period, fmt = parsed
+    return await send_file(uow, actor, *parsed)
+
+
+def choose_period(uow: UnitOfWork, actor: Actor, today: date) -> Reply:
+    lang = actor.language
+    current = Period.containing(today)
+    made = [
+        button(uow, actor, t(lang, "return.period_so_far" if p == current else "return.period",
+                             period=p.name), "return.period", period=p.name)
+        for p in offered_periods(today)
+    ]  # fmt: skip
+    buttons = list(rows(made))
+    if may_enter(actor):
+        buttons.append((button(uow, actor, t(lang, "return.enter"), "return.enter"),))
+    return Reply(t(lang, "return.choose_period"), buttons=tuple(buttons))
+
+
+def choose_format(uow: UnitOfWork, actor: Actor, period_name: str) -> Reply:
+    """The period's formats as buttons, in place of the periods."""
+    lang = actor.language
+    try:
+        period = Period.parse(period_name)
+    except PeriodError:
+        return Reply(t(lang, "button.stale"))
+    made = [
+        button(uow, actor, t(lang, f"return.format.{fmt}"), "return.file", period=period.name,
+               format=fmt)
+        for fmt in FORMATS
+    ]  # fmt: skip
+    text = t(lang, "return.choose_format", period=period.name,
+             first=period.first_day.strftime("%d/%m/%Y"),
+             last=period.last_day.strftime("%d/%m/%Y"))  # fmt: skip
+    return Reply(text, buttons=(tuple(made),), edit=True)
+
+
+async def send_file(uow: UnitOfWork, actor: Actor, period: Period, fmt: str) -> Outcome:
+    """The return for `period` as a document, for the asker's scope (checked now)."""
+    lang = actor.language
+    today = uow.clock.now().astimezone(uow.tz).date()
+    if fmt not in FORMATS or actor.role not in ("manager", "admin"):
+        return Outcome([Reply(t(lang, "button.stale"))])
     if period > Period.containing(today):
         return Outcome([Reply(t(lang, "return.future", period=period.name))])
     ret = await build(uow, period, lang, la_codes=scope_of(actor))
@@ -92,6 +145,14 @@ async def command(uow: UnitOfWork, actor: Actor, args: str) -> Outcome:
         scope=_scope_words(ret, lang),
     )
     return Outcome([Reply(caption, document=document(ret, fmt))])
+
+
+async def file_pressed(uow: UnitOfWork, actor: Actor, period_name: str, fmt: str) -> Outcome:
+    try:
+        period = Period.parse(period_name)
+    except PeriodError:
+        return Outcome([Reply(t(actor.language, "button.stale"))])
+    return await send_file(uow, actor, period, fmt)
 
 
 def _scope_words(ret: Return, language: str) -> str:
