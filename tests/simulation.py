@@ -24,7 +24,7 @@ import heapq
 import itertools
 import random
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -142,10 +142,18 @@ def people() -> list[Person]:
         Person(3, InviteSpec(p, "Sgt North Wales", "north-wales"), "never"),
         Person(10, InviteSpec(w, "Mair", la_codes=("cardiff",)), "prompt"),
         Person(11, InviteSpec(w, "Ifan", la_codes=("cardiff",)), "slow", language="cy"),
-        Person(12, InviteSpec(w, "Gwen", la_codes=("cardiff",)), "leaver",
-               gone_from=local(2026, 7, 1, 12)),  # fmt: skip
-        Person(13, InviteSpec(w, "Rhys", la_codes=("newport",)), "blocker",
-               gone_from=local(2026, 5, 1, 12)),  # fmt: skip
+        Person(
+            12,
+            InviteSpec(w, "Gwen", la_codes=("cardiff",)),
+            "leaver",
+            gone_from=local(2026, 7, 1, 12),
+        ),
+        Person(
+            13,
+            InviteSpec(w, "Rhys", la_codes=("newport",)),
+            "blocker",
+            gone_from=local(2026, 5, 1, 12),
+        ),
         Person(14, InviteSpec(w, "Nia", la_codes=("newport",)), "slow"),
         Person(15, InviteSpec(w, "Dewi", la_codes=("swansea",)), "prompt"),
         Person(16, InviteSpec(w, "Elen", la_codes=("gwynedd",)), "silent"),
@@ -290,18 +298,24 @@ class Figures:
     notices: int = 0
     kills: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # case work the lifecycle refused
+    by_sweeper: Counter[int] = field(default_factory=Counter)  # nudges each sweeper owed
     snoozes: Counter[int] = field(default_factory=Counter)  # per claim id
     acknowledged: dict[int, datetime] = field(default_factory=dict)  # referral id -> pressed
 
 
+YEAR_START = local(2026, 1, 5)  # a Monday
+KILL_AFTER_COMMIT = local(2026, 11, 11, 16, 58)  # the first sweep with work from then
+KILL_BEFORE_COMMIT = local(2026, 6, 8, 9)
+
+
 @dataclass(frozen=True)
 class Year:
-    start: datetime = local(2026, 1, 5)  # a Monday
+    start: datetime = YEAR_START
     days: int = 365
     referrals: int = 24
     seed: int = 12
-    kill_after_commit: datetime = local(2026, 11, 11, 16, 58)  # the first sweep from then
-    kill_before_commit: datetime = local(2026, 6, 8, 9)
+    kill_after_commit: datetime = KILL_AFTER_COMMIT
+    kill_before_commit: datetime = KILL_BEFORE_COMMIT
 
 
 class Simulation:
@@ -371,11 +385,17 @@ class Simulation:
             due = await uow.nudges.next_due_at()
             if due is not None:
                 found.append(max(due, now + timedelta(minutes=1)))
-            owed = (await uow.session.execute(
-                select(Notification.kind, func.count()).where(
-                    Notification.sent_at.is_(None), Notification.attempts < ATTEMPTS,
-                    Notification.created_at > now - NUDGES_LOOKED_AT)
-                .group_by(Notification.kind))).all()
+            owed = (
+                await uow.session.execute(
+                    select(Notification.kind, func.count())
+                    .where(
+                        Notification.sent_at.is_(None),
+                        Notification.attempts < ATTEMPTS,
+                        Notification.created_at > now - NUDGES_LOOKED_AT,
+                    )
+                    .group_by(Notification.kind)
+                )
+            ).all()
         # The 5-minute sweep sends again what did not go out; a nudge waits for working time.
         if any(not kind.startswith("nudge:") for kind, _ in owed):
             found.append(now + SWEEP_JOB_EVERY)
@@ -395,9 +415,12 @@ class Simulation:
                                             *(o.nudges_due() for o in self.others))  # fmt: skip
                 notices = [n for swept in both for n in swept.notices]
                 more = any(swept.more for swept in both)
+                for which, swept in enumerate(both):
+                    self.figures.by_sweeper[which] += len(swept.notices)
             else:
                 swept = await self.assistant.nudges_due()
                 notices, more = swept.notices, swept.more
+                self.figures.by_sweeper[0] += len(notices)
             self.figures.sweeps += 1
             await self.send(notices)
             if not more:
@@ -522,8 +545,10 @@ class Simulation:
             officer = await self.assistant.identify(OFFICER_FOR[planned.la])
             assert officer is not None
             offence = (self.clock.now().astimezone(LONDON) - timedelta(days=3)).strftime("%d/%m/%Y")
-            swap = {("pick", "caerdydd"): ("pick", LA_TEXT[planned.la]),
-                    ("say", "14/11/2026"): ("say", offence)}
+            swap = {
+                ("pick", "caerdydd"): ("pick", LA_TEXT[planned.la]),
+                ("say", "14/11/2026"): ("say", offence),
+            }
             steps = [swap.get(step, step) for step in script.whole("en")]  # fmt: skip
             outcome = await drive(self.assistant, officer, steps)
             async with self.storage.unit_of_work() as uow:
@@ -583,8 +608,12 @@ class Simulation:
     def _gone(self, person: Person) -> bool:
         return person.gone_from is not None and self.clock.now() >= person.gone_from
 
-    async def casework(self, person: Person, ref: str,
-                       work: Callable[[UnitOfWork, Referral], Awaitable[list[Notice]]]) -> bool:
+    async def casework(
+        self,
+        person: Person,
+        ref: str,
+        work: Callable[[UnitOfWork, Referral], Awaitable[list[Notice]]],
+    ) -> bool:
         """One piece of case work in one unit of work, its notices sent after; False when the
         case had moved on (someone else's now, or closed)."""  # fmt: skip
         if self._gone(person):
@@ -627,8 +656,13 @@ class Simulation:
                 if referral.lifecycle_state is not ReferralState.ENGAGED:
                     return []
                 log = SessionLog(on=on, status=ATTENDED, minutes=60, engagement=APPROPRIATE)
-                await uow.casework.log_session(referral, log, worker_id=person.user_id,
-                                               next_on=None, actor=f"user:{person.user_id}")
+                await uow.casework.log_session(
+                    referral,
+                    log,
+                    worker_id=person.user_id,
+                    next_on=None,
+                    actor=f"user:{person.user_id}",
+                )
                 return []  # fmt: skip
 
             if not await self.casework(person, ref, work):
@@ -649,8 +683,12 @@ class Simulation:
             async def work(uow: UnitOfWork, referral: Referral) -> list[Notice]:
                 assert referral.support_due is not None
                 await uow.referrals.transition(
-                    referral, "extend", actor=f"user:{person.user_id}",
-                    reason="agreed with police", until=referral.support_due + timedelta(days=60))
+                    referral,
+                    "extend",
+                    actor=f"user:{person.user_id}",
+                    reason="agreed with police",
+                    until=referral.support_due + timedelta(days=60),
+                )
                 return []  # fmt: skip
 
             await self.casework(person, ref, work)
@@ -675,8 +713,9 @@ class Simulation:
                 params: dict[str, Any] = {}
                 if trigger == "record_not_engaged":
                     params["reason_recorded"] = True
-                await uow.referrals.transition(referral, trigger,
-                                               actor=f"user:{person.user_id}", **params)
+                await uow.referrals.transition(
+                    referral, trigger, actor=f"user:{person.user_id}", **params
+                )
                 told = await notify_outcome(uow, referral, actor=f"user:{person.user_id}")
                 return told.notices  # fmt: skip
 
@@ -763,12 +802,21 @@ async def findings(sim: Simulation) -> Findings:
     async with storage.unit_of_work() as uow:
         rules = uow.nudging.rules
         claims = list(await uow.session.scalars(select(NudgeSent)))
-        nudged = list(await uow.session.scalars(
-            select(Notification).where(Notification.kind.like("nudge:%"))))
-        closed = list(await uow.session.scalars(
-            select(Referral).where(Referral.state == ReferralState.CLOSED.value)))
-        waiting = await uow.session.scalar(select(func.count()).select_from(Referral).where(
-            Referral.police_notified_at.is_not(None), Referral.police_acknowledged_at.is_(None)))
+        nudged = list(
+            await uow.session.scalars(select(Notification).where(Notification.kind.like("nudge:%")))
+        )
+        closed = list(
+            await uow.session.scalars(
+                select(Referral).where(Referral.state == ReferralState.CLOSED.value)
+            )
+        )
+        waiting = await uow.session.scalar(
+            select(func.count())
+            .select_from(Referral)
+            .where(
+                Referral.police_notified_at.is_not(None), Referral.police_acknowledged_at.is_(None)
+            )
+        )
         # Owed and never sent because, by then, there was nothing to tell (a reminder asked
         # for on an offer someone else took): the case no longer owes what the rule chases.
         moot: set[int] = set()
@@ -780,10 +828,13 @@ async def findings(sim: Simulation) -> Findings:
                 owed = {o.what for o in obligations(case, storage.clock.now(), LONDON)}
                 if rule.chases not in owed:
                     moot.add(n.id)
-        closers = {e.referral_id: e.actor for e in await uow.session.scalars(
-            select(AuditEvent).where(AuditEvent.to_state == ReferralState.CLOSED.value))}
+        closers = {
+            e.referral_id: e.actor
+            for e in await uow.session.scalars(
+                select(AuditEvent).where(AuditEvent.to_state == ReferralState.CLOSED.value)
+            )
+        }
         managers_rules = {r.chases for r in rules.rules if r.to == "la_managers"}
-    # fmt: skip
     claim_of = {d.notification_id: d.claim_id for d in sim.deliveries}
     claim_of |= {c.notification_id: c.id for c in claims if c.notification_id is not None}
     # Every nudge out exactly once: each notification a nudge was owed as, delivered once
@@ -793,10 +844,16 @@ async def findings(sim: Simulation) -> Findings:
     by_claim = Counter(d.claim_id for d in sim.deliveries)
     blocked = {c.id for c in claims if c.undeliverable is not None}
     sent_twice = [f"notification {n} sent {c} times" for n, c in by_notification.items() if c > 1]
-    sent_twice += [f"claim {c} sent {n} times, {sim.figures.snoozes[c]} reminders asked for"
-                   for c, n in by_claim.items() if n > 1 + sim.figures.snoozes[c]]
-    never_sent = [f"claim {c.id} ({c.rule}, due {c.due_at:%d/%m %H:%M})" for c in claims
-                  if c.id not in blocked and by_claim[c.id] == 0]
+    sent_twice += [
+        f"claim {c} sent {n} times, {sim.figures.snoozes[c]} reminders asked for"
+        for c, n in by_claim.items()
+        if n > 1 + sim.figures.snoozes[c]
+    ]
+    never_sent = [
+        f"claim {c.id} ({c.rule}, due {c.due_at:%d/%m %H:%M})"
+        for c in claims
+        if c.id not in blocked and by_claim[c.id] == 0
+    ]
     never_sent += [f"notification {n.id} ({n.kind}, owed {n.created_at:%d/%m %H:%M})"
                    for n in nudged if n.id not in by_notification
                    and claim_of.get(n.id) not in blocked and n.id not in moot]  # fmt: skip

@@ -44,3 +44,5 @@ async def test_a_year_of_the_service(
     assert found.closed >= 5 and found.awaiting_police >= 2
     assert found.across_clock_changes >= 2
     assert figures.refused == []
+    if postgres:  # both sweepers found nudges to send, and none was sent twice (above)
+        assert len(figures.by_sweeper) == 2 and min(figures.by_sweeper.values()) > 0
