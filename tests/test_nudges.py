@@ -492,3 +492,18 @@ async def test_a_nudge_a_stopped_sweeper_left_unsent_is_sent_again_only_in_worki
     assert again.notification_id == reminder.notification_id
     clock.set(local(2026, 12, 1, 17))  # a working day after it was owed: no longer news
     assert await assistant.owed_again() == []
+
+
+async def test_the_store_says_when_the_next_nudge_or_reminder_falls_due(
+    storage: Storage, clock: FixedClock
+) -> None:
+    async with storage.unit_of_work() as uow:
+        assert await uow.nudges.next_due_at() is None  # nothing anywhere
+    assistant, mair = await accepted(storage)
+    async with storage.unit_of_work() as uow:
+        assert await uow.nudges.next_due_at() == local(2026, 11, 30, 9)  # day 7
+    clock.set(local(2026, 11, 30, 9))
+    (reminder,) = (await assistant.nudges_due()).notices
+    await assistant.press(mair, pressed(reminder, "Remind me tomorrow"))
+    async with storage.unit_of_work() as uow:  # asked for tomorrow, before day 14's
+        assert await uow.nudges.next_due_at() == local(2026, 12, 1, 9)
