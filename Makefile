@@ -54,6 +54,9 @@ bench: $(VENV)/.installed-dev
 	@if [ -n "$$OOCPS_TEST_POSTGRES_URL" ]; then \
 		$(BIN)/python -m benchmarks --postgres "$$OOCPS_TEST_POSTGRES_URL"; \
 		$(BIN)/python -m benchmarks.scale --postgres "$$OOCPS_TEST_POSTGRES_URL"; fi
+	$(BIN)/python -m benchmarks.simulation
+	@if [ -n "$$OOCPS_TEST_POSTGRES_URL" ]; then \
+		$(BIN)/python -m benchmarks.simulation --postgres "$$OOCPS_TEST_POSTGRES_URL"; fi
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

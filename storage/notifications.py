@@ -27,6 +27,7 @@ class Owed(NamedTuple):
     referral_id: int
     kind: str
     recipient_user_id: int
+    created_at: datetime
 
 
 class Told(NamedTuple):
@@ -69,7 +70,7 @@ class NotificationStore:
         them)."""
         n = _TABLE.c
         statement = (
-            select(n.id, n.referral_id, n.kind, n.recipient_user_id)
+            select(n.id, n.referral_id, n.kind, n.recipient_user_id, n.created_at)
             .where(n.sent_at.is_(None), n.attempts < attempts_below)
             .where(n.created_at > created_after, n.created_at < quiet_since)
             .where((n.last_attempt_at.is_(None)) | (n.last_attempt_at < quiet_since))
@@ -83,7 +84,7 @@ class NotificationStore:
         """Everything not yet delivered to one person, oldest first."""
         n = _TABLE.c
         statement = (
-            select(n.id, n.referral_id, n.kind, n.recipient_user_id)
+            select(n.id, n.referral_id, n.kind, n.recipient_user_id, n.created_at)
             .where(n.recipient_user_id == user_id, n.sent_at.is_(None))
             .order_by(n.id)
         )

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.nudge_rules import NudgeRules, NudgeRulesError, parse_rules
@@ -119,6 +119,14 @@ class NudgeLedger:
         (another sweeper skips them)."""
         rows = await self._session.scalars(due_query(now, limit).with_for_update(skip_locked=True))
         return list(rows)
+
+    async def next_due_at(self) -> datetime | None:
+        """When the next nudge (or reminder someone asked for) falls due: a sweeper with
+        nothing to do until then may wait (the simulation in the suite jumps there)."""
+        case_due = select(func.min(Referral.next_nudge_at)).scalar_subquery()
+        snoozed = select(func.min(_LEDGER.c.snoozed_until)).scalar_subquery()
+        found = (await self._session.execute(select(case_due, snoozed))).one()
+        return min((at for at in found if at is not None), default=None)
 
     async def planned(self, la_codes: Sequence[str] | None, limit: int) -> list[Referral]:
         """Cases with a nudge still to come, in these LAs (None: every LA), soonest first."""

@@ -489,3 +489,41 @@ async def test_at_the_console_a_nudge_is_shown_at_the_prompt_and_its_buttons_wor
     assert "Yn dal i aros: nid oes neb wedi derbyn atgyfeiriad" in term.text
     assert "  [1] Derbyn" in term.text and "  [2] Atgoffa fi yfory" in term.text
     assert "Byddaf yn eich atgoffa am R-" in term.text and "Mer 25/11 09:00" in term.text
+
+
+async def test_a_nudge_a_stopped_sweeper_left_unsent_is_sent_again_only_in_working_time(
+    storage: Storage, clock: FixedClock
+) -> None:
+    """Found by the year's simulation (tests/test_simulation.py): the sweeper claimed and owed
+    a reminder at 16:58 on a Friday and stopped before sending it. The resend is not to send
+    it at 17:03 that evening, nor give it up over the weekend: it goes on Monday at 09:00."""
+    clock.set(local(2026, 11, 26, 16, 58))  # a Thursday: the workers' reminder is due Friday
+    assistant, outcome = await submitted(storage)
+    await assistant.delivered([(n.notification_id or 0, 1) for n in outcome.notices])
+    clock.set(local(2026, 11, 27, 16, 58))
+    (reminder,) = (await assistant.nudges_due()).notices  # committed; the process stops here
+    clock.set(local(2026, 11, 27, 17, 3))
+    assert await assistant.owed_again() == []  # after hours
+    clock.set(local(2026, 11, 28, 10))
+    assert await assistant.owed_again() == []  # a Saturday
+    clock.set(local(2026, 11, 30, 9))
+    (again,) = await assistant.owed_again()
+    assert (again.telegram_id, again.reply.text) == (2, reminder.reply.text)
+    assert again.notification_id == reminder.notification_id
+    clock.set(local(2026, 12, 1, 17))  # a working day after it was owed: no longer news
+    assert await assistant.owed_again() == []
+
+
+async def test_the_store_says_when_the_next_nudge_or_reminder_falls_due(
+    storage: Storage, clock: FixedClock
+) -> None:
+    async with storage.unit_of_work() as uow:
+        assert await uow.nudges.next_due_at() is None  # nothing anywhere
+    assistant, mair = await accepted(storage)
+    async with storage.unit_of_work() as uow:
+        assert await uow.nudges.next_due_at() == local(2026, 11, 30, 9)  # day 7
+    clock.set(local(2026, 11, 30, 9))
+    (reminder,) = (await assistant.nudges_due()).notices
+    await assistant.press(mair, pressed(reminder, "Remind me tomorrow"))
+    async with storage.unit_of_work() as uow:  # asked for tomorrow, before day 14's
+        assert await uow.nudges.next_due_at() == local(2026, 12, 1, 9)

@@ -1,11 +1,14 @@
 """Notices that did not reach someone (they had blocked the bot, or the bot stopped between
 saving a change and sending its notices) are sent again by the sweeper, while they are still
-news, a few times over the first day, and only to someone who may still receive them."""
+news, a few times over the first day, and only to someone who may still receive them.
+
+A deadline nudge goes again only in working time, like its first send, and stays news for a
+working day (one left unsent at 16:58 on a Friday goes on Monday at 09:00, not at 17:03)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from conversations.notifications import case_changes, extension, nudges
 from conversations.notifications.offers import TO_ADMINS, TO_MANAGERS, TO_WORKERS
@@ -20,6 +23,9 @@ from storage.uow import UnitOfWork
 
 QUIET = timedelta(minutes=2)  # the first send is long done; and the time between tries
 GIVE_UP_AFTER = timedelta(days=1)  # by then the deadline nudges take over
+# A nudge's working day can be stretched this far by a weekend and bank holidays (Christmas:
+# Thursday evening to Tuesday morning).
+NUDGES_LOOKED_AT = timedelta(days=6)
 ATTEMPTS = 3
 
 KINDS: Mapping[str, NoticeKind] = {
@@ -52,9 +58,10 @@ async def owed_again(uow: UnitOfWork) -> list[Notice]:
     """The notices to send again now, each counted as a try; ones no longer news, or whose
     recipient may no longer have them, are settled."""
     now = uow.clock.now()
-    owed = await uow.notifications.undelivered(
-        created_after=now - GIVE_UP_AFTER, quiet_since=now - QUIET, attempts_below=ATTEMPTS
+    found = await uow.notifications.undelivered(
+        created_after=now - NUDGES_LOOKED_AT, quiet_since=now - QUIET, attempts_below=ATTEMPTS
     )
+    owed = [row for row in found if _still_news(uow, row.kind, row.created_at, now)]
     notices: list[Notice] = []
     settled: list[int] = []
     for row in owed:
@@ -73,3 +80,12 @@ async def owed_again(uow: UnitOfWork) -> list[Notice]:
     await uow.notifications.tried([row.id for row in owed if row.id not in settled], now)
     await uow.notifications.settle(settled, ATTEMPTS, now)
     return notices
+
+
+def _still_news(uow: UnitOfWork, kind: str, created_at: datetime, now: datetime) -> bool:
+    """To send again now: a nudge in working time, for a working day after it was owed;
+    another notice for a day. One no longer news is left as it is (unsent, on record)."""
+    if nudges.kind_named(kind) is None:
+        return created_at > now - GIVE_UP_AFTER
+    calendar = uow.nudging.calendar
+    return calendar.is_working_moment(now) and now < calendar.working_days_after(created_at, 1)
