@@ -14,6 +14,7 @@ from state_machine.clock import Clock
 from storage.audit import AuditLog
 from storage.crypto import FieldCipher
 from storage.models import ExtensionRequest, Referral
+from storage.referrals import ReferralRepository
 
 OPEN, APPROVED, DECLINED = "open", "approved", "declined"
 
@@ -41,8 +42,14 @@ def _extension(row: ExtensionRequest) -> Extension:
 
 class ExtensionRepository:
     def __init__(
-        self, session: AsyncSession, clock: Clock, cipher: FieldCipher, audit: AuditLog
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        cipher: FieldCipher,
+        audit: AuditLog,
+        referrals: ReferralRepository,
     ) -> None:
+        self._referrals = referrals  # an open request is owed an answer: its nudges move
         self._session = session
         self._clock = clock
         self._cipher = cipher
@@ -93,7 +100,7 @@ class ExtensionRepository:
         )  # fmt: skip
         self._session.add(row)
         referral.extension_requested_at = now
-        await self._session.flush()
+        await self._referrals.replan(referral)
         self._audit.record(
             actor, "extension.requested", referral_id=referral.id,
             details={"request": str(row.id), "until": until.isoformat()},
@@ -113,7 +120,7 @@ class ExtensionRepository:
         if reason is not None:
             row.decline_reason = self._cipher.encrypt(reason)
         referral.extension_requested_at = None
-        await self._session.flush()
+        await self._referrals.replan(referral)
         self._audit.record(
             actor, f"extension.{row.status}", referral_id=referral.id,
             details={"request": str(row.id), "until": row.proposed_until.isoformat(),

@@ -107,7 +107,9 @@ class UnitOfWork:
             self.session, s.clock, s.cipher, self.audit, self.referrals
         )
         self.safeguarding = SafeguardingRepository(self.session, s.clock, s.cipher, self.audit)
-        self.extensions = ExtensionRepository(self.session, s.clock, s.cipher, self.audit)
+        self.extensions = ExtensionRepository(
+            self.session, s.clock, s.cipher, self.audit, self.referrals
+        )
         self.measures = MeasureRepository(self.session, s.clock, self.audit)
         self.dialogues = DialogueStore(self.session, s.clock)
         self.notifications = NotificationStore(self.session)

@@ -59,10 +59,10 @@ from tests.assistant_script import drive, enrol
 LONDON = ZoneInfo("Europe/London")
 SWEEP_JOB_EVERY = timedelta(minutes=5)  # bot/jobs.py: the resend runs with the 5-minute sweep
 REFERENCE = re.compile(r"R-[0-9A-Z]{4,}")
-# Dated obligations no rule on main tells the managers about yet (docs/nudges.md, "Still to
-# come"): a case past one is listed, not failed, until its rule exists.
 CLOCK_CHANGES = (datetime(2026, 3, 29, 1, tzinfo=UTC), datetime(2026, 10, 25, 1, tzinfo=UTC))
-NOT_YET_CHASED = frozenset({"support_delivered", "police_notified"})
+# Dated obligations no rule tells the managers about: a case past one is listed, not failed.
+# The police are told an outcome in the same transaction that records it, so it is never late.
+NOT_YET_CHASED = frozenset({"police_notified"})
 
 
 def local(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
@@ -679,19 +679,45 @@ class Simulation:
         return go
 
     def _extend(self, person: Person, ref: str) -> Callable[[], Awaitable[None]]:
+        """The worker asks the police for an extension; the officer answers three working
+        days later (after the reminder a working day on), as the extension answer does."""
+
         async def go() -> None:
             async def work(uow: UnitOfWork, referral: Referral) -> list[Notice]:
                 assert referral.support_due is not None
-                await uow.referrals.transition(
+                asked = await uow.extensions.ask(
                     referral,
-                    "extend",
-                    actor=f"user:{person.user_id}",
-                    reason="agreed with police",
+                    by=person.user_id,
                     until=referral.support_due + timedelta(days=60),
+                    reason="more sessions are needed",
+                    actor=f"user:{person.user_id}",
                 )
+                if asked is not None:
+                    self.at(later_working(self.clock.now(), 3), self._approve(ref, asked.id))
                 return []  # fmt: skip
 
             await self.casework(person, ref, work)
+
+        return go
+
+    def _approve(self, ref: str, request_id: int) -> Callable[[], Awaitable[None]]:
+        async def go() -> None:
+            async with self.storage.unit_of_work() as uow:
+                referral = await uow.referrals.get(ref)
+                open_now = await uow.extensions.open_for(referral)
+                if open_now is None or open_now.id != request_id:
+                    return
+                officer = referral.referring_officer_id
+                assert officer is not None
+                await uow.extensions.answer(
+                    referral, request_id, approved=True, by=officer, actor=f"user:{officer}"
+                )
+                await uow.referrals.transition(
+                    referral, "extend", actor=f"user:{officer}", reason="agreed with police",
+                    until=open_now.until, request=request_id,
+                    requested_by=open_now.requested_by,
+                )  # fmt: skip
+            await self.observe(ref)
 
         return go
 

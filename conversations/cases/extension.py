@@ -109,7 +109,6 @@ async def save(turn: Turn) -> Outcome:
     )  # fmt: skip
     if request is None:
         return Outcome([Reply(t(lang, "extension.already_open"), edit=True)])
-    uow.referrals.plan_nudges(referral, await uow.referrals.case_of(referral))
     notices, police = await ask_police(uow, referral)
     label = await case_label(uow, referral)
     told = "extension.sent" if police else "extension.sent_admins"

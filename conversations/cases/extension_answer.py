@@ -169,7 +169,6 @@ async def _save(turn: Turn) -> Outcome:
         referral, request.id, approved=False, by=actor.user_id, actor=actor.audit_name,
         reason=words,
     )  # fmt: skip
-    uow.referrals.plan_nudges(referral, await uow.referrals.case_of(referral))
     await uow.dialogues.end(actor.user_id)
     label = await case_label(uow, referral)
     said = Reply(t(turn.lang, "extension.declined", case=label), edit=True)
