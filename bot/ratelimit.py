@@ -28,6 +28,10 @@ JSON = bool | dict[str, Any] | list[dict[str, Any]]
 # Telegram's description, or else the status's phrase and code: "Request Entity Too Large (413)".
 _CLIENT_PHRASES = frozenset(s.phrase.lower() for s in HTTPStatus if 400 <= s.value < 500)
 _CLIENT_CODE = re.compile(r"\(4\d\d\)")
+# Telegram's limits are on messages (https://core.telegram.org/bots/faq, "My bot is hitting
+# limits"). "typing…" is not one, and paced with them it would queue ahead of the reply it
+# announces, in that chat's turn and in the 30 a second.
+NOT_MESSAGES = frozenset({"sendChatAction"})
 
 
 def is_refusal(exc: NetworkError) -> bool:
@@ -87,7 +91,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         for attempt in range(retries + 1):
             await self._open.wait()
             try:
-                if chat_id is None:
+                if chat_id is None or endpoint in NOT_MESSAGES:
                     return await callback(*args, **kwargs)
                 async with self._chat_limiter(chat_id), self._overall:
                     return await callback(*args, **kwargs)

@@ -78,7 +78,15 @@ async def send(update: Update, context: BotContext, outcome: Outcome) -> None:
     pressed = query.message.message_id if query is not None and query.message else None
     await send_replies(context.bot, chat.id, outcome, pressed=pressed)
     await context.deps.assistant.replied(update.update_id)
-    await deliver(context, outcome.notices)
+    if outcome.notices:
+        # Not in this update's turn: a notice waits on its recipient's chat limit (a worker
+        # told of many referrals at once gets about one a second), and meanwhile this chat's
+        # next update and the update slot it holds would wait with it. Still owed rows until
+        # marked, so one a stop leaves unsent is sent again by the sweeper.
+        if context.application.running:
+            context.application.create_task(deliver(context, outcome.notices), update=update)
+        else:  # stopping: PTB awaits only the tasks made while it ran, so send them here
+            await deliver(context, outcome.notices)
 
 
 async def send_replies(bot: Bot, chat_id: int, outcome: Outcome, *, pressed: int | None) -> None:

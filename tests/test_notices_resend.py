@@ -18,7 +18,7 @@ from tests import screening_script as script
 from tests.assistant_script import submitted
 from tests.fakeapi import FakeBotApi
 from tests.harness import running_bot
-from tests.screening_script import enrol, say
+from tests.screening_script import enrol
 
 
 @pytest.fixture
@@ -43,7 +43,11 @@ async def test_a_worker_who_had_blocked_the_bot_is_told_once_they_are_back(
         await ifan.block()
         await script.run(sergeant, script.whole("en"))  # screened and submitted
         (first,) = await mair.wait_for_reply()
-        await say(sergeant, "/help")  # in order after the submission, which is then done
+        # Notices go after the sergeant's reply: Ifan misses his once it is refused.
+        await api.wait_until(
+            lambda: any(str(c.params.get("chat_id")) == str(ifan.id)
+                        for c in api.calls_to("sendMessage", ok=False))
+        )  # fmt: skip
         await ifan.unblock()
         clock.advance(minutes=3)
         assert app.job_queue is not None

@@ -188,6 +188,10 @@ async def test_an_officer_no_longer_active_is_replaced_by_another_of_the_force(
     assert all(m.document is None for m in sergeant.messages)
 
 
+def refused(api: FakeBotApi, method: str, chat_id: int) -> bool:
+    return any(str(c.params.get("chat_id")) == str(chat_id) for c in api.calls_to(method, ok=False))
+
+
 async def test_an_outcome_the_officer_missed_is_sent_again_with_its_pdf_until_acknowledged(
     storage: Storage, api: FakeBotApi, clock: FixedClock
 ) -> None:
@@ -206,9 +210,9 @@ async def test_an_outcome_the_officer_missed_is_sent_again_with_its_pdf_until_ac
         await press_new(worker, t("en", "case.record_outcome"))
         await press_new(worker, t("en", "outcome.a.outcome.completed"))
         await press_new(worker, t("en", "outcome.submit"))
-        # Unblocked only once the send after commit has failed: unblocked sooner, it may go
-        # through while the sweep below sends it too (the clock jumps the sweep's 3 minutes).
-        await api.wait_until(lambda: any(c.status == 403 for c in api.calls_to("sendDocument")))
+        # The notice goes after the worker's reply. Unblocked only once that send has been
+        # refused: unblocked sooner, it may go through while the sweep below sends it too.
+        await api.wait_until(lambda: refused(api, "sendDocument", sergeant.id))
         await sergeant.unblock()
         clock.advance(minutes=3)
         assert app.job_queue is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -37,6 +38,21 @@ async def test_one_chat_gets_a_burst_then_a_steady_pace_while_another_chat_is_no
     assert chat_one[4] >= 0.25  # then about one per 0.1 s (2 per 0.2 s)
     other = next(at for chat, at in sent if chat == 2)
     assert other - chat_one[4] < 0.05  # another chat is not paced by the first
+
+
+async def test_typing_is_not_a_message_it_neither_waits_for_the_chat_nor_uses_its_pace() -> None:
+    # Telegram limits messages; "typing…" paced with them would go after the reply it announces.
+    limiter = TelegramRateLimiter(per_chat_burst=1, per_chat_period=30)
+
+    async def call(*_: object) -> bool:
+        return True
+
+    typing = {"chat_id": 1, "action": "typing"}
+    async with asyncio.timeout(1):  # the chat's pace would hold either call for 30 s
+        for _ in range(3):
+            await limiter.process_request(call, (), {}, "sendChatAction", typing, None)
+        await limiter.process_request(call, (), {}, "sendMessage", {"chat_id": 1}, None)
+        await limiter.process_request(call, (), {}, "sendChatAction", typing, None)
 
 
 # --- what is retried ---------------------------------------------------------------------------
