@@ -252,3 +252,34 @@ async def test_a_long_timeline_goes_in_parts_of_whole_lines(
     assert len(sent) > 1 and all(len(p.encode("utf-16-le")) // 2 <= 4096 for p in sent)
     assert "\n".join(sent) == whole
     assert all(p.split("\n")[-1] in whole.split("\n") for p in sent)
+
+
+async def test_reallocation_and_extensions_are_on_the_timeline_the_reallocation_not_for_police(
+    storage: Storage, clock: FixedClock
+) -> None:
+    assistant, actors, reference = await lived(storage, clock, closed=False)
+    mair, ifan = actors["mair"], actors["ifan"]
+    async with storage.unit_of_work() as uow:
+        r = await uow.referrals.get_by_id(1)
+        assert r.support_due is not None
+        asked = await uow.extensions.ask(r, by=mair.user_id, until=r.support_due + timedelta(28),
+                                         reason="why", actor=mair.audit_name)  # fmt: skip
+        assert asked is not None
+    clock.advance(hours=1)
+    async with storage.unit_of_work() as uow:
+        r = await uow.referrals.get_by_id(1)
+        await uow.extensions.answer(r, asked.id, approved=False, by=actors["sergeant"].user_id,
+                                    actor=actors["sergeant"].audit_name, reason="no")  # fmt: skip
+    clock.advance(hours=1)
+    async with storage.unit_of_work() as uow:
+        r = await uow.referrals.get_by_id(1)
+        await uow.referrals.transition(r, "reallocate", actor=actors["manager"].audit_name,
+                                       worker_id=ifan.user_id)  # fmt: skip
+    until = (asked.until).strftime("%d/%m/%Y")
+    manager = "\n".join(await Phone(assistant, actors["manager"]).say(f"/case {reference}"))
+    asked_line, declined = (t("en", f"timeline.extension_{k}", day=until)
+                            for k in ("asked", "declined"))  # fmt: skip
+    moved = t("en", "timeline.reallocated")
+    assert manager.index(asked_line) < manager.index(declined) < manager.index(moved)
+    police = "\n".join(await Phone(assistant, actors["sergeant"]).say(f"/case {reference}"))
+    assert asked_line in police and declined in police and moved not in police

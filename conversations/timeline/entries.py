@@ -72,6 +72,17 @@ def _extended(event: AuditEvent) -> Entry:
                  police=True)  # fmt: skip
 
 
+def _extension(key: str) -> AuditReader:
+    """An extension asked or declined, with the date asked for (approval is the lifecycle's
+    `extend`, read above)."""
+
+    def read(event: AuditEvent) -> Entry:
+        until = _day_param((event.details or {}).get("until"))
+        return Entry(event.at, key, {"day": until}, police=True)
+
+    return read
+
+
 def _transferred(event: AuditEvent) -> Entry:
     # The LA's code; the service layer names it in the reader's language.
     return Entry(event.at, "transferred", {"la": str((event.details or {}).get("la_code", ""))},
@@ -92,6 +103,10 @@ AUDIT_READERS: dict[str, AuditReader] = {
     "transition.transfer": _transferred,
     "transition.extend": _extended,
     "transition.withdraw": _plain("withdrawn"),
+    # The LA's own staffing: not the police's to see.
+    "transition.reallocate": _plain("reallocated", police=False),
+    "extension.requested": _extension("extension_asked"),
+    "extension.declined": _extension("extension_declined"),
 }
 
 
