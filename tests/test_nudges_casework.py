@@ -139,9 +139,16 @@ async def test_the_overdue_delivery_nudge_carries_record_the_outcome_and_it_open
         *[[t("en", label)] for label, _action in DELIVERY_OVERDUE_BUTTONS],
         ["Remind me tomorrow"],
     ]
-    assert labels(overdue)[:2] == [["Record the outcome"], ["Open the case"]]
+    assert labels(overdue)[:3] == [
+        ["Record the outcome"],
+        ["Ask police for an extension"],
+        ["Open the case"],
+    ]
     assert WORKER_BUTTONS[("support_delivered", "overdue")] is DELIVERY_OVERDUE_BUTTONS
     assert labels(mels) == [["Open the case"], ["Remind me tomorrow"]]
+    extension = said(await assistant.press(mair, pressed(overdue, "Ask police for an extension")))
+    assert "Until when do you ask the police to extend it?" in extension[-1]
+    await assistant.press(mair, pressed(overdue, "Open the case"))  # leaves that form
     asked = said(await assistant.press(mair, pressed(overdue, "Record the outcome")))
     assert "which outcome do you want to record?" in asked[-1]
     mel = await assistant.identify(5)

@@ -125,7 +125,8 @@ async def test_the_delivery_date_is_chased_and_overdue_the_worker_can_record_the
             worker="Mair",
         )
         assert overdue.buttons == [
-            [t(lang, "case.record_outcome")], [t(lang, "notify.open_case")], snooze(lang)
+            [t(lang, "case.record_outcome")], [t(lang, "case.ask_extension")],
+            [t(lang, "notify.open_case")], snooze(lang),
         ]  # fmt: skip
         assert (told.text or "").startswith(f"Overdue: support on referral {reference} (SDJ)")
         assert told.buttons == [["Open the case"], ["Remind me tomorrow"]]
