@@ -16,7 +16,7 @@ from storage.crypto import FieldCipher
 from storage.models import ExtensionRequest, Referral
 from storage.referrals import ReferralRepository
 
-OPEN, APPROVED, DECLINED = "open", "approved", "declined"
+OPEN, APPROVED, DECLINED, WITHDRAWN = "open", "approved", "declined", "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,23 @@ class ExtensionRepository:
                      "requested_by": str(row.requested_by)},
         )  # fmt: skip
         return _extension(row)
+
+    async def withdraw_open(self, referral: Referral, *, actor: str, why: str) -> bool:
+        """The case left the worker's LA or ended (`why`: transferred, withdrawn): an open
+        request is no longer theirs to have answered. True when there was one."""
+        waiting = await self.open_for(referral)
+        if waiting is None:
+            return False
+        row = await self._row(waiting.id)
+        assert row is not None
+        row.status = WITHDRAWN
+        referral.extension_requested_at = None
+        await self._referrals.replan(referral)
+        self._audit.record(
+            actor, "extension.withdrawn", referral_id=referral.id,
+            details={"request": str(row.id), "why": why},
+        )  # fmt: skip
+        return True
 
     async def words(self, request_id: int) -> tuple[str | None, str | None]:
         """The worker's reason and a decline's reason, while held (the caller audits a read

@@ -74,3 +74,55 @@ async def test_with_no_police_of_the_force_the_admins_are_told_and_a_new_one_get
     async with storage.unit_of_work() as uow:
         rows = await uow.notifications.owed_to(newcomer.user_id)
         assert [r.kind for r in rows] == ["extension_request"]
+
+
+async def test_a_transfer_withdraws_the_open_request_and_the_officers_approve_is_stale(
+    storage: Storage,
+) -> None:
+    assistant = Assistant(storage, "bot")
+    sergeant = await enrol(assistant, 1, InviteSpec("police", "Sgt", "gwent"))
+    await drive(assistant, sergeant, script.whole("en"))
+    said = await ask_extension(storage, assistant)
+    (notice,) = said.notices
+    approve = next(b.token for row in notice.reply.buttons for b in row
+                   if b.label == t("en", "extension.approve"))  # fmt: skip
+    mair = await assistant.identify(2)
+    assert mair is not None
+    referral_id = await latest_referral(storage)
+    opened = await assistant.press(
+        mair, await issue(storage, mair, "case.transfer", {"referral_id": referral_id})
+    )
+    await assistant.press(mair, token(opened, "Newport"))
+    review = await assistant.text(mair, "They moved house")
+    done = texts(await assistant.press(mair, token(review, t("en", "transfer.submit"))))
+    assert "Newport" in done[0]
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get_by_id(referral_id)
+        assert referral.la_code == "newport" and referral.extension_requested_at is None
+        assert await uow.extensions.open_for(referral) is None
+        assert "extension.withdrawn" in [e.action for e in await uow.audit.trail(referral_id)]
+    pressed = texts(await assistant.press(sergeant, approve))
+    assert pressed == [t("en", "button.stale")]
+
+
+async def test_an_answer_after_a_reallocation_goes_to_the_worker_who_holds_the_case(
+    storage: Storage,
+) -> None:
+    assistant = Assistant(storage, "bot")
+    sergeant = await enrol(assistant, 1, InviteSpec("police", "Sgt", "gwent"))
+    await drive(assistant, sergeant, script.whole("en"))
+    said = await ask_extension(storage, assistant)
+    ifan = await enrol(assistant, 3, InviteSpec("worker", "Ifan", la_codes=("cardiff",)))
+    referral_id = await latest_referral(storage)
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get_by_id(referral_id)
+        await uow.referrals.transition(referral, "reallocate", actor="user:9",
+                                       reason="manager", worker_id=ifan.user_id)  # fmt: skip
+    (notice,) = said.notices
+    approve = next(b.token for row in notice.reply.buttons for b in row
+                   if b.label == t("en", "extension.approve"))  # fmt: skip
+    sure = await assistant.press(sergeant, approve)
+    assert sure is not None
+    approved = await assistant.press(sergeant, token(sure, t("en", "extension.approve_yes")))
+    assert approved is not None
+    assert [n.telegram_id for n in approved.notices] == [3]  # Ifan, not Mair

@@ -101,6 +101,8 @@ async def save(turn: Turn) -> Outcome:
     except LifecycleError:
         return Outcome([Reply(t(lang, "button.stale"))])
     referral.transfer_reason = uow.casework.seal(words)
+    # Asked by the old LA's worker: the new LA asks again if it needs more time.
+    await uow.extensions.withdraw_open(referral, actor=actor.audit_name, why="transferred")
     uow.audit.record(actor.audit_name, "referral.transferred", referral_id=referral.id,
                      details={"from": str(old_la), "to": str(new_la)})  # fmt: skip
     offered = await notify_new_referral(uow, referral)

@@ -58,6 +58,7 @@ async def save(turn: Turn) -> Outcome:
     except LifecycleError:
         return Outcome([Reply(t(lang, "button.stale"))])
     referral.withdrawal_reason = uow.casework.seal(words)
+    await uow.extensions.withdraw_open(referral, actor=actor.audit_name, why="withdrawn")
     uow.audit.record(actor.audit_name, "referral.withdrawn", referral_id=referral.id,
                      details={"why": str(why)})  # fmt: skip
     police = await tell_police(uow, referral, WITHDRAWAL_TO_POLICE)

@@ -121,7 +121,9 @@ async def ask_police(uow: UnitOfWork, referral: Referral) -> tuple[list[Notice],
 
 
 async def tell_worker(uow: UnitOfWork, referral: Referral, request: Extension) -> list[Notice]:
-    worker = await uow.people.get(request.requested_by) if request.requested_by else None
+    """The worker who holds the case now (re-allocated since it was asked: the new one)."""
+    holder = referral.allocated_worker_id or request.requested_by
+    worker = await uow.people.get(holder) if holder else None
     return [] if worker is None else await owe(uow, referral, TO_WORKER, [worker])
 
 

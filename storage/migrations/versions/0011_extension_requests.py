@@ -41,7 +41,7 @@ def upgrade() -> None:
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("decline_reason", sa.LargeBinary(), nullable=True),
         sa.CheckConstraint(
-            "status IN ('open', 'approved', 'declined')",
+            "status IN ('open', 'approved', 'declined', 'withdrawn')",
             name=op.f("ck_extension_requests_status"),
         ),
         sa.ForeignKeyConstraint(
