@@ -13,7 +13,7 @@ from conversations.cases import scope
 from conversations.cases.card import card
 from conversations.cases.words import case_label, day, short_day
 from conversations.forms import engine
-from conversations.forms.hooks import Hooks, Store, Turn
+from conversations.forms.hooks import Hooks, RowStore, Store, Turn
 from conversations.forms.questions import Answers, Form, Question
 from conversations.i18n import t
 from conversations.parsing import Problem
@@ -35,25 +35,9 @@ def _referral(turn: Turn) -> Referral:
     return referral
 
 
-class DateStore:
-    """The one answer, in the dialogue row until it is set on the case."""
-
-    def __init__(self, uow: UnitOfWork, dialogue: DialogueState) -> None:
-        self.uow, self.dialogue = uow, dialogue
-
-    async def answers(self) -> dict[str, Any]:
-        return dict(self.dialogue.answers)
-
-    async def given(self) -> dict[str, Any]:
-        return dict(self.dialogue.answers)
-
-    async def record(self, question: Question, value: Any) -> None:
-        self.uow.dialogues.advance(self.dialogue, self.dialogue.step, **{question.key: value})
-
-
 class FirstSessionHooks(Hooks):
     async def store(self, turn: Turn) -> Store:
-        return DateStore(turn.uow, turn.dialogue)
+        return RowStore(turn.uow, turn.dialogue)
 
     async def text(self, turn: Turn, question: Question, answers: Answers) -> str:
         referral = _referral(turn)

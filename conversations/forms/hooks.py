@@ -38,6 +38,22 @@ class Store(Protocol):
         ...
 
 
+class RowStore:
+    """Answers kept in the dialogue row itself: for a form with nothing personal in it."""
+
+    def __init__(self, uow: UnitOfWork, dialogue: DialogueState) -> None:
+        self.uow, self.dialogue = uow, dialogue
+
+    async def answers(self) -> dict[str, Any]:
+        return dict(self.dialogue.answers)
+
+    async def given(self) -> dict[str, Any]:
+        return dict(self.dialogue.answers)
+
+    async def record(self, question: Question, value: Any) -> None:
+        self.uow.dialogues.advance(self.dialogue, self.dialogue.step, **{question.key: value})
+
+
 @dataclass(frozen=True)
 class Split:
     """What one answer gives: the question's own value (unless `own` is False: it answers only

@@ -15,7 +15,7 @@ from typing import Any
 
 from conversations.access import Actor
 from conversations.forms import engine
-from conversations.forms.hooks import Hooks, Store, Turn
+from conversations.forms.hooks import Hooks, RowStore, Store, Turn
 from conversations.forms.order import REVIEW, next_key
 from conversations.forms.questions import Answers, Form, Question
 from conversations.i18n import t
@@ -71,25 +71,9 @@ def periods(turn: Turn) -> list[Period]:
     return offered_periods(turn.today())
 
 
-class FiguresStore:
-    """The answers so far, in the dialogue row (nothing personal: the grant's use)."""
-
-    def __init__(self, uow: UnitOfWork, dialogue: DialogueState) -> None:
-        self.uow, self.dialogue = uow, dialogue
-
-    async def answers(self) -> dict[str, Any]:
-        return dict(self.dialogue.answers)
-
-    async def given(self) -> dict[str, Any]:
-        return dict(self.dialogue.answers)
-
-    async def record(self, question: Question, value: Any) -> None:
-        self.uow.dialogues.advance(self.dialogue, self.dialogue.step, **{question.key: value})
-
-
 class FiguresHooks(Hooks):
     async def store(self, turn: Turn) -> Store:
-        return FiguresStore(turn.uow, turn.dialogue)
+        return RowStore(turn.uow, turn.dialogue)
 
     async def text(self, turn: Turn, question: Question, answers: Answers) -> str:
         names = await la_names(turn.uow, turn.lang)
