@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import PoolResetState
 
+from storage import sqlite_trips
+
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
 
@@ -49,15 +51,17 @@ def _rollback_if_open(dbapi_connection: Any, record: Any, state: PoolResetState)
 
 def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     """An engine for `url`; SQLite (through aiosqlite, each call on its worker thread, so a
-    wait for another process's lock leaves the event loop free) gets foreign keys, WAL and a
-    busy timeout on every connect."""
+    wait for another process's lock leaves the event loop free; one trip there a statement,
+    storage/sqlite_trips.py) gets foreign keys, WAL and a busy timeout on every connect."""
     target = async_url(url)
     if target.get_backend_name() != "sqlite":
         return create_async_engine(target, **kwargs)
     if not target.database or target.database == ":memory:":
         raise ValueError("SQLite needs a file (sqlite:///path): each connection would get "
                          "a database of its own")  # fmt: skip
-    engine = create_async_engine(target, pool_reset_on_return=None, **kwargs)
+    engine = create_async_engine(
+        target, module=sqlite_trips.dbapi(), pool_reset_on_return=None, **kwargs
+    )
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     event.listen(engine.sync_engine, "reset", _rollback_if_open)
     return engine
