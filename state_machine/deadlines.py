@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 FIRST_SESSION_DATE_WITHIN = timedelta(days=21)
@@ -12,6 +13,7 @@ SUPPORT_WITHIN_MONTHS = 3
 SERVICE_TZ = ZoneInfo("Europe/London")
 
 
+@lru_cache(maxsize=4096)  # pure, and a summary asks it of the same few hundred days again
 def add_calendar_months(d: date, months: int) -> date:
     """`d` plus whole calendar months, clamped to the month's end (30 Nov + 3 = 28/29 Feb)."""
     index = d.month - 1 + months
@@ -38,11 +40,15 @@ class Deadlines:
         cls, received_at: datetime, tz: ZoneInfo = SERVICE_TZ, extension: date | None = None
     ) -> Deadlines:
         """Deadlines counted from the *local* date the referral was received."""
-        received = local_date(received_at, tz)
-        support = add_calendar_months(received, SUPPORT_WITHIN_MONTHS)
-        if extension is not None and extension < support:
-            raise ValueError("an extension cannot be earlier than the 3-month deadline")
-        return cls(received + FIRST_SESSION_DATE_WITHIN, extension or support)
+        return _from_day(local_date(received_at, tz), extension)
+
+
+@lru_cache(maxsize=4096)  # pure: the same day's deadlines for every case received on it
+def _from_day(received: date, extension: date | None) -> Deadlines:
+    support = add_calendar_months(received, SUPPORT_WITHIN_MONTHS)
+    if extension is not None and extension < support:
+        raise ValueError("an extension cannot be earlier than the 3-month deadline")
+    return Deadlines(received + FIRST_SESSION_DATE_WITHIN, extension or support)
 
 
 def is_past(due: date, now: datetime, tz: ZoneInfo = SERVICE_TZ) -> bool:

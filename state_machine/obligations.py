@@ -14,7 +14,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from state_machine.case import Case, ReferralState
-from state_machine.deadlines import Deadlines, is_past, local_date
+from state_machine.deadlines import Deadlines, local_date
 from state_machine.lifecycle import OPEN_STATES, OUTCOME_STATES
 
 
@@ -193,10 +193,11 @@ def obligations(case: Case, now: datetime, tz: ZoneInfo) -> list[Obligation]:
     """What is owed on `case` at `now`, in `RULES` order. Nothing on screenings or closed
     cases. A due date is overdue from the start of the next local day."""
     owed = []
+    today = local_date(now, tz)
     for rule in RULES:
         found = rule.owes(case, tz)
         if found is not None:
-            overdue = found.due is not None and is_past(found.due, now, tz)
+            overdue = found.due is not None and today > found.due  # is_past, today worked out once
             owed.append(Obligation(rule.what, found.owner, found.due, overdue, found.since))
     return owed
 

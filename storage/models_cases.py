@@ -32,6 +32,7 @@ from storage.errors import StateWriteRefused
 STATE_FROM_MACHINE: ContextVar[str | None] = ContextVar("state_from_machine", default=None)
 _INITIAL = ReferralState.SCREENING.value
 _STATES = ", ".join(f"'{s.value}'" for s in ReferralState)
+_BY_VALUE = {s.value: s for s in ReferralState}  # a dict lookup: summaries ask it of every case
 _METHODS = ", ".join(f"'{m}'" for m in CONTACT_METHODS)
 _RESULTS = ", ".join(f"'{r}'" for r in CONTACT_RESULTS)
 
@@ -114,7 +115,7 @@ class Referral(Base):
 
     @property
     def lifecycle_state(self) -> ReferralState:
-        return ReferralState(self.state)
+        return _BY_VALUE.get(self.state) or ReferralState(self.state)  # unknown: ValueError
 
 
 class PersonalDetails(Base):

@@ -61,9 +61,10 @@ def figures(
     f = Figures(la_code)
     today = local_date(now, tz)
     for r in live:
-        if r.lifecycle_state in OPEN_STATES:
-            f.lists[r.lifecycle_state.value].append(r)
-        if r.lifecycle_state is S.REFERRED:
+        state = r.lifecycle_state
+        if state in OPEN_STATES:
+            f.lists[state.value].append(r)
+        if state is S.REFERRED:
             f.lists["awaiting_acceptance"].append(r)
         for o in owed.get(r.id, ()):
             if o.what == "first_session_date" and o.due is not None:

@@ -30,12 +30,12 @@ class Late:
 async def late(uow: UnitOfWork, actor: Actor) -> list[Late]:
     scope = Scope(None if actor.national else actor.la_codes)
     live = await uow.summary.live(scope)
-    tallies = await uow.casework.tallies([r.id for r in live])
+    attended = await uow.casework.attended([r.id for r in live])
     now = uow.clock.now()
     today = local_date(now, uow.tz)
     found = []
     for r in live:
-        owed = obligations(case_from(r, attended=tallies[r.id].attended), now, uow.tz)
+        owed = obligations(case_from(r, attended=attended[r.id]), now, uow.tz)
         past = [o for o in owed if o.overdue and o.due is not None]
         if past:
             worst = min(past, key=lambda o: o.due or today)

@@ -82,10 +82,8 @@ async def read(uow: UnitOfWork, scope: Scope) -> Read:
     today = local_date(now, uow.tz)
     period = Period.containing(today)
     live = await uow.summary.live(scope)
-    tallies = await uow.casework.tallies([r.id for r in live])
-    owed = {
-        r.id: obligations(case_from(r, attended=tallies[r.id].attended), now, uow.tz) for r in live
-    }
+    attended = await uow.casework.attended([r.id for r in live])
+    owed = {r.id: obligations(case_from(r, attended=attended[r.id]), now, uow.tz) for r in live}
     monday = datetime.combine(week_start(today), datetime.min.time(), uow.tz)
     since = min(period.starts_at(uow.tz), now - YEAR, monday)
     week = await uow.summary.received_since(scope, monday)

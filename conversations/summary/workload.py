@@ -33,11 +33,11 @@ class Load:
 async def loads(uow: UnitOfWork, actor: Actor) -> list[Load]:
     live = await uow.summary.live(Scope(None if actor.national else actor.la_codes))
     live = [r for r in live if r.lifecycle_state in OPEN_STATES]
-    tallies = await uow.casework.tallies([r.id for r in live])
+    attended = await uow.casework.attended([r.id for r in live])
     now = uow.clock.now()
     per: dict[int | None, list[tuple[date | None, bool]]] = defaultdict(list)
     for r in live:
-        owed = obligations(case_from(r, attended=tallies[r.id].attended), now, uow.tz)
+        owed = obligations(case_from(r, attended=attended[r.id]), now, uow.tz)
         first = soonest(owed)
         due = first.due if first is not None else None
         per[r.allocated_worker_id].append((due, any(o.overdue for o in owed)))
