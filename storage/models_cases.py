@@ -33,6 +33,13 @@ STATE_FROM_MACHINE: ContextVar[str | None] = ContextVar("state_from_machine", de
 _INITIAL = ReferralState.SCREENING.value
 _STATES = ", ".join(f"'{s.value}'" for s in ReferralState)
 _BY_VALUE = {s.value: s for s in ReferralState}  # a dict lookup: summaries ask it of every case
+
+
+def state_named(value: str) -> ReferralState:
+    """The lifecycle state stored as `value` (unknown: ValueError)."""
+    return _BY_VALUE.get(value) or ReferralState(value)
+
+
 _METHODS = ", ".join(f"'{m}'" for m in CONTACT_METHODS)
 _RESULTS = ", ".join(f"'{r}'" for r in CONTACT_RESULTS)
 
@@ -115,7 +122,7 @@ class Referral(Base):
 
     @property
     def lifecycle_state(self) -> ReferralState:
-        return _BY_VALUE.get(self.state) or ReferralState(self.state)  # unknown: ValueError
+        return state_named(self.state)
 
 
 class PersonalDetails(Base):

@@ -4,7 +4,7 @@ Written as the screening goes (one answer at a time), so read and written with s
 built once rather than through the ORM's unit of work.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
@@ -15,6 +15,7 @@ from state_machine.clock import Clock
 from storage.audit import AuditLog
 from storage.crypto import FieldCipher
 from storage.dialect import execute, insert_for
+from storage.live import Live
 from storage.models import (
     ContactAttempt,
     ExtensionRequest,
@@ -27,6 +28,9 @@ from storage.models import (
 
 _TABLE = PersonalDetails.metadata.tables["personal_details"]
 _READ = select(_TABLE.c.payload).where(_TABLE.c.referral_id == bindparam("rid"))
+_READ_MANY = select(_TABLE.c.referral_id, _TABLE.c.payload).where(
+    _TABLE.c.referral_id.in_(bindparam("rids", expanding=True))
+)
 _PURGE = (
     update(_TABLE)
     .where(_TABLE.c.referral_id == bindparam("rid"), _TABLE.c.payload.is_not(None))
@@ -158,7 +162,19 @@ class PersonalDetailsStore:
         )
         return details
 
-    async def initials(self, referral: Referral) -> str | None:
+    async def preload(self, referrals: Sequence[Referral]) -> None:
+        """Read and decrypt many referrals' details in one statement (a batch of notices
+        shows each one's initials); `initials` then reads nothing more."""
+        unread = sorted({r.id for r in referrals} - self._plain.keys())
+        if not unread:
+            return
+        rows = await execute(self._session, _READ_MANY, {"rids": unread})
+        found: dict[int, Any] = {row.referral_id: row.payload for row in rows}
+        for rid in unread:
+            payload = found.get(rid)
+            self._plain[rid] = None if payload is None else self._cipher.decrypt_json(payload)
+
+    async def initials(self, referral: Referral | Live) -> str | None:
         """Initials for notifications (not audited as a read of full details)."""
         details = await self._decrypted(referral)
         value = details.get("initials") if details else None
@@ -176,7 +192,7 @@ class PersonalDetailsStore:
         self._audit.record(actor, "personal_details.purged", referral_id=referral.id, reason=reason)
         return True
 
-    async def _decrypted(self, referral: Referral) -> dict[str, Any] | None:
+    async def _decrypted(self, referral: Referral | Live) -> dict[str, Any] | None:
         """A copy: callers may change what they are given."""
         if referral.id not in self._plain:
             payload = (await execute(self._session, _READ, {"rid": referral.id})).scalar()

@@ -22,6 +22,7 @@ from state_machine.sessions import APPROPRIATE, ATTENDED, PLANNED
 from storage.audit import AuditLog
 from storage.dialect import execute, insert_for
 from storage.errors import NotFound
+from storage.live import Live
 from storage.models import Dialogue, ParentingSession, Referral, ScreeningAnswer
 from storage.models_cases import STATE_FROM_MACHINE
 from storage.nudges import Nudging
@@ -285,7 +286,7 @@ _SESSION_FACTS = select(
 ).group_by(ParentingSession.referral_id)
 
 
-def session_planned_on(referral: Referral, sessions: SessionFacts) -> date | None:
+def session_planned_on(referral: Referral | Live, sessions: SessionFacts) -> date | None:
     """The day of the earliest session booked and not logged: the first session while no
     session on or after its day is logged, or the next one planned."""
     first, last = referral.first_session_date, sessions.last_logged_on
@@ -295,7 +296,7 @@ def session_planned_on(referral: Referral, sessions: SessionFacts) -> date | Non
 
 
 def case_from(
-    referral: Referral,
+    referral: Referral | Live,
     *,
     attended: int = 0,
     appropriate: int = 0,

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.lifecycle import OPEN_STATES, OUTCOME_STATES
 from state_machine.sessions import ATTENDED
+from storage.live import COLUMNS, Live
 from storage.models import ParentingSession, Referral, User
 
 # Not closed: open, or an outcome the police have still to acknowledge (as storage.casework).
@@ -32,7 +33,7 @@ class Scope:
     la_codes: tuple[str, ...] | None
     force_code: str | None = None
 
-    def narrow(self, statement: Select[Referral]) -> Select[Referral]:
+    def narrow(self, statement: Select[Any]) -> Select[Any]:
         if self.la_codes is not None:
             statement = statement.where(Referral.la_code.in_(self.la_codes))
         if self.force_code is not None:
@@ -40,22 +41,22 @@ class Scope:
         return statement
 
 
-def live_query(scope: Scope) -> Select[Referral]:
-    """Referrals not closed in scope (the state index, or la_code and state). Not ordered
-    here: asked to order by received_at, SQLite (no statistics kept) reads an LA's
-    referrals of every year in that order through (la_code, received_at) instead."""
-    return scope.narrow(select(Referral).where(Referral.state.in_(LIVE)))
+def live_query(scope: Scope) -> Select[Any]:
+    """Referrals not closed in scope (the state index, or la_code and state), as plain
+    columns. Not ordered here: asked to order by received_at, SQLite (no statistics kept)
+    reads an LA's referrals of every year in that order through (la_code, received_at)."""
+    return scope.narrow(select(*COLUMNS).where(Referral.state.in_(LIVE)))
 
 
-def _received(r: Referral) -> datetime:
+def _received(r: Live) -> datetime:
     assert r.received_at is not None  # every live state comes after receipt
     return r.received_at
 
 
-def received_query(scope: Scope, since: datetime) -> Select[Referral]:
+def received_query(scope: Scope, since: datetime) -> Select[Any]:
     """Referrals received at or after `since` (the received_at index), oldest first."""
     statement = scope.narrow(
-        select(Referral).where(Referral.received_at >= since, Referral.la_code.is_not(None))
+        select(*COLUMNS).where(Referral.received_at >= since, Referral.la_code.is_not(None))
     )
     return statement.order_by(Referral.received_at)
 
@@ -147,12 +148,14 @@ class SummaryStore:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def live(self, scope: Scope) -> list[Referral]:
+    async def live(self, scope: Scope) -> list[Live]:
         """Oldest first."""
-        return sorted(await self._session.scalars(live_query(scope)), key=_received)
+        rows = await self._session.execute(live_query(scope))
+        return sorted(map(Live._make, rows), key=_received)
 
-    async def received_since(self, scope: Scope, since: datetime) -> list[Referral]:
-        return list(await self._session.scalars(received_query(scope, since)))
+    async def received_since(self, scope: Scope, since: datetime) -> list[Live]:
+        rows = await self._session.execute(received_query(scope, since))
+        return list(map(Live._make, rows))
 
     async def received_rows(self, scope: Scope, since: datetime) -> list[Received]:
         rows = await self._session.execute(period_query(scope, since))

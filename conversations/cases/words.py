@@ -9,6 +9,7 @@ from babel.dates import format_date
 
 from conversations.i18n import t
 from state_machine.obligations import Obligation
+from storage.live import Live
 from storage.models import Referral
 from storage.uow import UnitOfWork
 
@@ -24,7 +25,7 @@ def short_day(lang: str, value: date) -> str:
     return str(format_date(value, "EEE d MMM", locale=_LOCALES.get(lang, "en_GB")))
 
 
-async def case_label(uow: UnitOfWork, referral: Referral) -> str:
+async def case_label(uow: UnitOfWork, referral: Referral | Live) -> str:
     """R-7K3M9Q (SDJ): how a case is named everywhere but the details view."""
     initials = await uow.personal.initials(referral) or "–"
     return f"{referral.reference} ({initials})"

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from state_machine.deadlines import local_date
 from state_machine.lifecycle import OPEN_STATES, ReferralState
 from state_machine.obligations import Obligation
-from storage.models import Referral
+from storage.live import Live
 from storage.summary import Received
 
 S = ReferralState
@@ -29,7 +29,7 @@ SOON = timedelta(days=7)
 @dataclass
 class Figures:
     la_code: str | None  # None: the total
-    lists: dict[str, list[Referral]] = field(default_factory=lambda: {k: [] for k in LISTED})
+    lists: dict[str, list[Live]] = field(default_factory=lambda: {k: [] for k in LISTED})
     outcomes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
     median_days: float | None = None  # referral received to first session, this period
     welsh_wanted: int = 0
@@ -45,9 +45,9 @@ def week_start(today: date) -> date:
 
 def figures(
     la_code: str | None,
-    live: Sequence[Referral],
+    live: Sequence[Live],
     owed: Mapping[int, Sequence[Obligation]],
-    week: Sequence[Referral],
+    week: Sequence[Live],
     received: Sequence[Received],
     outcomes: Mapping[str, int],
     welsh_sessions: set[int],

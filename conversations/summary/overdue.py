@@ -12,7 +12,7 @@ from conversations.keyboards import button
 from conversations.reply import Button, Reply
 from state_machine.deadlines import local_date
 from state_machine.obligations import Obligation, obligations
-from storage.models import Referral
+from storage.live import Live
 from storage.referrals import case_from
 from storage.summary import Scope
 from storage.uow import UnitOfWork
@@ -22,7 +22,7 @@ PER_PAGE = 5
 
 @dataclass(frozen=True)
 class Late:
-    referral: Referral
+    referral: Live
     worst: Obligation  # the one longest past its date
     days: int
 

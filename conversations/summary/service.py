@@ -22,7 +22,7 @@ from conversations.summary.figures import LISTED, OUTCOMES, Figures, figures, we
 from state_machine.deadlines import local_date
 from state_machine.obligations import Obligation, obligations
 from state_machine.periods import Period
-from storage.models import Referral
+from storage.live import Live
 from storage.referrals import case_from
 from storage.summary import Monthly, Received, Scope
 from storage.uow import UnitOfWork
@@ -49,14 +49,14 @@ def lists_for(actor: Actor) -> bool:
 
 
 # One LA's live, week and received.
-Mine = tuple[list[Referral], list[Referral], list[Received]]
+Mine = tuple[list[Live], list[Live], list[Received]]
 
 
 @dataclass(frozen=True)
 class Read:
-    live: list[Referral]
+    live: list[Live]
     owed: dict[int, list[Obligation]]
-    week: list[Referral]  # received since Monday began
+    week: list[Live]  # received since Monday began
     received: list[Received]  # since the period began, as plain columns
     monthly: list[Monthly]  # the last year's, counted per LA, month and outcome (the chart's)
     outcomes: dict[str | None, dict[str, int]]  # per LA, how many of each this period
@@ -95,7 +95,7 @@ async def read(uow: UnitOfWork, scope: Scope) -> Read:
     return Read(live, owed, week, received, monthly, outcomes, welsh, period, now)
 
 
-Row = TypeVar("Row", Referral, Received)
+Row = TypeVar("Row", Live, Received)
 
 
 def _by_la(rows: Sequence[Row]) -> dict[str | None, list[Row]]:
