@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import execute
@@ -17,6 +17,11 @@ _SENT = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("nid"), _TABLE.c.sent_at.is_(None))
     .values(sent_at=bindparam("at"), chat_message_id=bindparam("mid"))
+)
+
+
+_RECORD = insert(Notification).returning(
+    Notification.id, Notification.referral_id, Notification.kind, Notification.recipient_user_id
 )
 
 
@@ -46,14 +51,23 @@ class NotificationStore:
         self, referral_id: int, kind: str, recipients: Sequence[int], at: datetime
     ) -> list[int]:
         """One row per recipient (our user ids); their ids, in the same order."""
-        rows = [
-            Notification(referral_id=referral_id, kind=kind, recipient_user_id=user_id,
-                         created_at=at)
-            for user_id in recipients
-        ]  # fmt: skip
-        self._session.add_all(rows)
-        await self._session.flush()
-        return [row.id for row in rows]
+        return await self.record_all([(referral_id, kind, user_id) for user_id in recipients], at)
+
+    async def record_all(self, owed: Sequence[tuple[int, str, int]], at: datetime) -> list[int]:
+        """One row per (referral id, kind, recipient's user id), in one round of statements
+        however many (a sweep's batch); their ids, in the same order."""
+        if not owed:
+            return []
+        rows = [{"referral_id": rid, "kind": kind, "recipient_user_id": uid, "created_at": at}
+                for rid, kind, uid in owed]  # fmt: skip
+        # Through the session, which first flushes what its rows rest on (a new referral).
+        found = await self._session.execute(_RECORD, rows)
+        # Matched by what they hold, not by order (SQLite would send a row a statement to
+        # keep the order); rows alike are alike, so any of their ids will do.
+        ids: dict[tuple[int, str, int], list[int]] = {}
+        for nid, rid, kind, uid in found.tuples():
+            ids.setdefault((rid, kind, uid), []).append(nid)
+        return [ids[each].pop() for each in owed]
 
     async def mark_sent(self, sent: Sequence[tuple[int, int | None]], at: datetime) -> None:
         """(notification id, Telegram message id, None on the console) for each delivered."""

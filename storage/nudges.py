@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from state_machine.nudge_rules import NudgeRules, NudgeRulesError, parse_rules
 from state_machine.working_time import WorkingCalendar
@@ -88,15 +89,45 @@ class Claim(NamedTuple):
 
 
 @cache
-def _claim(insert: Any) -> Any:
-    """Insert a claim unless its key is taken, giving its id (built once per database kind)."""
-    names = (*_KEY, "claimed_at", "undeliverable", "instead_of")
-    return (
-        insert(_LEDGER)
-        .values({name: bindparam(name) for name in names})
-        .on_conflict_do_nothing(index_elements=_KEY)
-        .returning(_LEDGER.c.id)
-    )
+def _claim_many(insert: Any) -> Any:
+    """Claims for many at once, each unless its key is taken: the rows made (an executemany
+    that SQLAlchemy sends as multi-row INSERTs, "insertmanyvalues")."""
+    return insert(_LEDGER).on_conflict_do_nothing(index_elements=_KEY).returning(*_CLAIM_COLUMNS)
+
+
+_SENT_AS = (
+    update(_LEDGER)
+    .where(_LEDGER.c.id == bindparam("claim_id"))
+    .values(notification_id=bindparam("notification_id"))
+)
+
+
+Key = tuple[int, str, datetime, int]  # the ledger's unique key: case, rule, due moment, person
+
+
+_REFERRALS = Referral.metadata.tables["referrals"]
+# The sweep's rows are locked for its unit of work (FOR UPDATE on PostgreSQL, SQLite's one
+# writer), so no version check; the version still moves, as any write of the row moves it.
+_NEXT_AT = (
+    update(_REFERRALS)
+    .where(_REFERRALS.c.id == bindparam("rid"))
+    .values(next_nudge_at=bindparam("at"), version=_REFERRALS.c.version + 1)
+)
+
+
+class Wanted(NamedTuple):
+    """A nudge to claim for one person (`claim_all`)."""
+
+    referral_id: int
+    rule: str
+    due_at: datetime
+    recipient_user_id: int
+    undeliverable: str | None = None
+    instead_of: int | None = None
+
+    @property
+    def key(self) -> Key:
+        return self.referral_id, self.rule, self.due_at, self.recipient_user_id
 
 
 def due_query(now: datetime, limit: int) -> Select[Referral]:
@@ -113,12 +144,27 @@ def due_query(now: datetime, limit: int) -> Select[Referral]:
 class NudgeLedger:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # Claims made in this unit of work, by person and rule: the one a notice rendered now
+        # is about (its "Remind me tomorrow"), without reading the ledger again for each.
+        self._made: dict[tuple[int, str, int], Claim] = {}
+        self._made_ids: dict[int, Claim] = {}
 
     async def due_referrals(self, now: datetime, limit: int) -> list[Referral]:
         """Cases with a nudge due by `now`, soonest first, locked for this unit of work
         (another sweeper skips them)."""
         rows = await self._session.scalars(due_query(now, limit).with_for_update(skip_locked=True))
         return list(rows)
+
+    async def plan_next(self, next_at: Sequence[tuple[Referral, datetime | None]]) -> None:
+        """When each locked case (`due_referrals`) next has a nudge due, in one executemany:
+        the ORM writes a versioned row a statement at a time."""
+        if not next_at:
+            return
+        params = [{"rid": referral.id, "at": at} for referral, at in next_at]
+        await execute(self._session, _NEXT_AT, params)
+        for referral, at in next_at:  # as written: nothing left for the ORM to flush
+            set_committed_value(referral, "next_nudge_at", at)
+            set_committed_value(referral, "version", referral.version + 1)
 
     async def next_due_at(self) -> datetime | None:
         """When the next nudge (or reminder someone asked for) falls due: a sweeper with
@@ -148,17 +194,36 @@ class NudgeLedger:
         undeliverable: str | None = None,
     ) -> int | None:
         """The new claim's id, or None when this nudge was claimed for them before."""
-        params = {
-            "referral_id": referral_id, "rule": rule, "due_at": due_at,
-            "recipient_user_id": recipient_user_id, "claimed_at": at,
-            "undeliverable": undeliverable, "instead_of": instead_of,
-        }  # fmt: skip
-        found = await execute(self._session, _claim(insert_for(self._session)), params)
-        claimed = found.scalar()
-        return None if claimed is None else int(claimed)
+        wanted = Wanted(referral_id, rule, due_at, recipient_user_id, undeliverable, instead_of)
+        made = await self.claim_all([wanted], at)
+        return made[wanted.key].id if wanted.key in made else None
+
+    async def claim_all(self, wanted: Sequence[Wanted], at: datetime) -> dict[Key, Claim]:
+        """`claim` for many, in one round of statements: the claims made, by key (a key
+        claimed before, or twice in `wanted`, is made once)."""
+        rows = list({w.key: {**w._asdict(), "claimed_at": at} for w in wanted}.values())
+        if not rows:
+            return {}
+        found = await execute(self._session, _claim_many(insert_for(self._session)), rows)
+        made = {}
+        for row in found.all():
+            claim = Claim._make(row)
+            made[claim.referral_id, claim.rule, claim.due_at, claim.recipient_user_id] = claim
+            self._made_ids[claim.id] = claim
+            mine = claim.referral_id, claim.rule, claim.recipient_user_id
+            before = self._made.get(mine)
+            if before is None or (before.due_at, before.id) < (claim.due_at, claim.id):
+                self._made[mine] = claim  # as `latest` orders them
+        return made
 
     async def sent_as(self, claim_id: int, notification_id: int) -> None:
         await self._set(claim_id, notification_id=notification_id)
+
+    async def sent_all(self, sent: Sequence[tuple[int, int]]) -> None:
+        """(claim id, notification id) for many, in one executemany."""
+        if sent:
+            params = [{"claim_id": c, "notification_id": n} for c, n in sent]
+            await execute(self._session, _SENT_AS, params)
 
     async def undeliverable(self, claim_id: int, why: str) -> None:
         await self._set(claim_id, undeliverable=why, snoozed_until=None)
@@ -167,11 +232,16 @@ class NudgeLedger:
         await self._set(claim_id, snoozed_until=until)
 
     async def _set(self, claim_id: int, **values: Any) -> None:
+        made = self._made_ids.pop(claim_id, None)
+        if made is not None:  # changed: read it from the ledger from now on
+            self._made.pop((made.referral_id, made.rule, made.recipient_user_id), None)
         await self._session.execute(
             update(_LEDGER).where(_LEDGER.c.id == claim_id).values(**values)
         )
 
     async def get(self, claim_id: int) -> Claim | None:
+        if claim_id in self._made_ids:
+            return self._made_ids[claim_id]
         row = (await self._session.execute(
             select(*_CLAIM_COLUMNS).where(_LEDGER.c.id == claim_id)
         )).first()  # fmt: skip
@@ -186,7 +256,10 @@ class NudgeLedger:
         return [Claim(*row) for row in rows]
 
     async def latest(self, referral_id: int, rule: str, user_id: int) -> Claim | None:
-        """The last nudge of this rule claimed for this person on this case."""
+        """The last nudge of this rule claimed for this person on this case (one claimed in
+        this unit of work is the one being sent now)."""
+        if (referral_id, rule, user_id) in self._made:
+            return self._made[referral_id, rule, user_id]
         row = (await self._session.execute(
             select(*_CLAIM_COLUMNS)
             .where(_LEDGER.c.referral_id == referral_id, _LEDGER.c.rule == rule,

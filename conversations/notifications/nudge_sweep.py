@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from conversations.notifications.nudges import kind_name, kind_named
-from conversations.notifications.owed import NoticeKind, owe_one
+from conversations.notifications.owed import NoticeKind, owe_each
 from conversations.notifications.resend import ATTEMPTS
 from conversations.reply import Notice
 from state_machine.nudges import Nudge, Recipient, plan
 from storage.models import Referral, User
-from storage.nudges import Claim
+from storage.nudges import Claim, Wanted
 from storage.uow import UnitOfWork
 
 BATCH = 100  # cases (and snoozed nudges) per transaction
@@ -33,25 +32,80 @@ class Swept:
 async def sweep(uow: UnitOfWork, batch: int = BATCH) -> Swept:
     """Claim and owe what is due now: each case's due nudges (then when its next is due),
     and the nudges someone asked to be reminded of. The rows are locked as they are read
-    (another sweeper skips them). What the rules read is loaded for the whole batch at
-    once (the cases' sessions, the people of their LAs, the named recipients), so the reads
-    grow with what is due, not with the cases times the rules."""
+    (another sweeper skips them). The batch is read, claimed and recorded as owed set by
+    set (its sessions, people and initials read once; the claims, their managers-instead,
+    the notices and their links one round of statements each), so the statements grow
+    with neither the cases nor the rules."""
     now, nudging = uow.clock.now(), uow.nudging
-    notices: list[Notice] = []
     referrals = await uow.nudges.due_referrals(now, batch)
     cases = await uow.referrals.cases_of(referrals)
     plans = {r.id: plan(cases[r.id], nudging.rules, now, nudging.calendar, since=r.next_nudge_at)
              for r in referrals}  # fmt: skip
     people = await _People.load(uow, [(r, plans[r.id].due) for r in referrals])
+    wanted: list[tuple[Referral, Wanted, User]] = []
+    await uow.nudges.plan_next([(r, plans[r.id].next_at) for r in referrals])
     for referral in referrals:
         found = plans[referral.id]
         for nudge in found.due:
-            notices += await _owe(uow, people, referral, nudge, now)
-        referral.next_nudge_at = found.next_at
+            kind = _kind(nudge.rule.name)
+            for user in await people.of(nudge.to):
+                reachable = user.active and await kind.may_receive(uow, referral, user)
+                want = Wanted(referral.id, nudge.rule.name, nudge.due_at, user.id,
+                              undeliverable=None if reachable else "left")  # fmt: skip
+                wanted.append((referral, want, user))
+    await uow.personal.preload([r for r, _w, _u in wanted])  # the initials each one shows
+    notices = await _claim_and_owe(uow, wanted, people)
     snoozed = await uow.nudges.snoozed_due(now, batch)
     for claim in snoozed:
         notices += await _remind_again(uow, claim)
     return Swept(notices, len(referrals) == batch or len(snoozed) == batch)
+
+
+async def _claim_and_owe(
+    uow: UnitOfWork, wanted: Sequence[tuple[Referral, Wanted, User]], people: _People | None
+) -> list[Notice]:
+    """Claim each nudge wanted; owe each one claimed now (not before, by another sweeper or
+    this one) to its recipient, or, for someone unreachable, to the LA's managers instead
+    (once each: their claims share the nudge's key)."""
+    made = await uow.nudges.claim_all([want for _r, want, _u in wanted], uow.clock.now())
+    owed: list[tuple[Referral, NoticeKind, User, int]] = []
+    instead: list[tuple[Referral, Wanted, User]] = []
+    for referral, want, user in wanted:
+        claim = made.pop(want.key, None)
+        if claim is None:
+            continue
+        if want.undeliverable is None:
+            kind = _kind(want.rule, instead=want.instead_of is not None)
+            owed.append((referral, kind, user, claim.id))
+        else:
+            instead += await _managers_of(uow, referral, want, claim.id, people)
+    notices = await _owe_claimed(uow, owed)
+    return notices + (await _claim_and_owe(uow, instead, people) if instead else [])
+
+
+async def _owe_claimed(
+    uow: UnitOfWork, owed: Sequence[tuple[Referral, NoticeKind, User, int]]
+) -> list[Notice]:
+    """Record the notices owed for these claims, each claim linked to its notice."""
+    told = await owe_each(uow, [(referral, kind, user) for referral, kind, user, _c in owed])
+    links = [(claim, nid) for (*_, claim), (nid, _n) in zip(owed, told, strict=True)]
+    await uow.nudges.sent_all(links)
+    return [notice for _nid, notice in told if notice is not None]
+
+
+async def _managers_of(
+    uow: UnitOfWork, referral: Referral, want: Wanted, claim: int, people: _People | None
+) -> list[tuple[Referral, Wanted, User]]:
+    """The LA's managers, to be told what could not reach its recipient. With no manager
+    enrolled it stays on record only."""
+    assert referral.la_code is not None
+    managers = (
+        await uow.people.active_in_la("manager", referral.la_code)
+        if people is None
+        else await people.of(Recipient("la_managers", la_code=referral.la_code))
+    )
+    at = Wanted(referral.id, want.rule, want.due_at, 0, instead_of=claim)
+    return [(referral, at._replace(recipient_user_id=m.id), m) for m in managers]
 
 
 @dataclass(frozen=True)
@@ -84,59 +138,6 @@ class _People:
         return list(self.in_la.get((to.role, to.la_code), []))
 
 
-async def _owe(
-    uow: UnitOfWork, people: _People, referral: Referral, nudge: Nudge, now: datetime
-) -> list[Notice]:
-    kind = _kind(nudge.rule.name)
-    notices: list[Notice] = []
-    for user in await people.of(nudge.to):
-        if not user.active or not await kind.may_receive(uow, referral, user):
-            left = await uow.nudges.claim(referral.id, nudge.rule.name, nudge.due_at, user.id,
-                                          now, undeliverable="left")  # fmt: skip
-            if left is not None:
-                notices += await _managers_instead(uow, referral, nudge.rule.name,
-                                                   nudge.due_at, left, people)  # fmt: skip
-            continue
-        claim = await uow.nudges.claim(referral.id, nudge.rule.name, nudge.due_at, user.id, now)
-        if claim is not None:  # None: claimed before (by another sweeper, or this one)
-            notices += await _send(uow, referral, kind, user, claim)
-    return notices
-
-
-async def _send(
-    uow: UnitOfWork, referral: Referral, kind: NoticeKind, user: User, claim: int
-) -> list[Notice]:
-    notification_id, notice = await owe_one(uow, referral, kind, user)
-    await uow.nudges.sent_as(claim, notification_id)
-    return [] if notice is None else [notice]
-
-
-async def _managers_instead(
-    uow: UnitOfWork,
-    referral: Referral,
-    rule: str,
-    due_at: datetime,
-    claim: int,
-    people: _People | None = None,
-) -> list[Notice]:
-    """The LA's managers are told what could not reach its recipient (once each: their
-    claims share the nudge's key). With no manager enrolled it stays on record only."""
-    assert referral.la_code is not None
-    kind = _kind(rule, instead=True)
-    notices: list[Notice] = []
-    managers = (
-        await uow.people.active_in_la("manager", referral.la_code)
-        if people is None
-        else await people.of(Recipient("la_managers", la_code=referral.la_code))
-    )
-    for manager in managers:
-        mine = await uow.nudges.claim(referral.id, rule, due_at, manager.id, uow.clock.now(),
-                                      instead_of=claim)  # fmt: skip
-        if mine is not None:
-            notices += await _send(uow, referral, kind, manager, mine)
-    return notices
-
-
 async def unreachable(uow: UnitOfWork, notification_ids: Sequence[int]) -> list[Notice]:
     """Telegram refused these notices (the bot was blocked, the account is gone): those that
     were nudges are on record as undeliverable and go to the managers instead. Notices of
@@ -147,7 +148,9 @@ async def unreachable(uow: UnitOfWork, notification_ids: Sequence[int]) -> list[
         await uow.nudges.undeliverable(claim.id, "blocked")
         if claim.instead_of is None:  # one told instead is not passed on again
             referral = await uow.referrals.get_by_id(claim.referral_id)
-            notices += await _managers_instead(uow, referral, claim.rule, claim.due_at, claim.id)
+            want = Wanted(claim.referral_id, claim.rule, claim.due_at, claim.recipient_user_id)
+            instead = await _managers_of(uow, referral, want, claim.id, None)
+            notices += await _claim_and_owe(uow, instead, None)
     settled = [c.notification_id for c in claims if c.notification_id is not None]
     await uow.notifications.settle(settled, ATTEMPTS, uow.clock.now())
     return notices
@@ -161,7 +164,7 @@ async def _remind_again(uow: UnitOfWork, claim: Claim) -> list[Notice]:
         return []
     referral = await uow.referrals.get_by_id(claim.referral_id)
     kind = _kind(claim.rule, instead=claim.instead_of is not None)
-    return await _send(uow, referral, kind, user, claim.id)
+    return await _owe_claimed(uow, [(referral, kind, user, claim.id)])
 
 
 def _kind(rule: str, *, instead: bool = False) -> NoticeKind:

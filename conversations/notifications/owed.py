@@ -32,23 +32,28 @@ async def owe(
     """Record one notice per recipient in this unit of work, and return those to send after
     it commits (each carries its row's id, to be marked sent). One for a console user stays
     owed until their console shows it (`inbox`)."""
-    ids = await uow.notifications.record(
-        referral.id, kind.name, [user.id for user in recipients], uow.clock.now()
-    )
-    notices = []
-    for user, nid in zip(recipients, ids, strict=True):
-        notice = await notice_for(uow, kind, referral, user, nid)
-        if notice is not None:
-            notices.append(notice)
-    return notices
+    owed = await owe_each(uow, [(referral, kind, user) for user in recipients])
+    return [notice for _nid, notice in owed if notice is not None]
 
 
 async def owe_one(
     uow: UnitOfWork, referral: Referral, kind: NoticeKind, user: User
 ) -> tuple[int, Notice | None]:
     """`owe` for one person, with the id of the row it recorded (a nudge's claim links it)."""
-    (nid,) = await uow.notifications.record(referral.id, kind.name, [user.id], uow.clock.now())
-    return nid, await notice_for(uow, kind, referral, user, nid)
+    ((nid, notice),) = await owe_each(uow, [(referral, kind, user)])
+    return nid, notice
+
+
+async def owe_each(
+    uow: UnitOfWork, owed: Sequence[tuple[Referral, NoticeKind, User]]
+) -> list[tuple[int, Notice | None]]:
+    """`owe_one` for many (a sweep's batch), their rows recorded in one round of statements."""
+    rows = [(referral.id, kind.name, user.id) for referral, kind, user in owed]
+    ids = await uow.notifications.record_all(rows, uow.clock.now())
+    return [
+        (nid, await notice_for(uow, kind, referral, user, nid))
+        for (referral, kind, user), nid in zip(owed, ids, strict=True)
+    ]
 
 
 async def inbox(uow: UnitOfWork, user: User, kinds: KindNamed) -> list[Notice]:
