@@ -34,6 +34,7 @@ from conversations.summary import chart
 from conversations.summary import service as summary_service
 from conversations.summary.figures import week_start
 from state_machine.clock import FixedClock
+from state_machine.monitoring import Window
 from state_machine.periods import Period
 from storage.crypto import FieldCipher
 from storage.database import Database
@@ -244,7 +245,8 @@ async def bench_return(storage: Storage, runs: int) -> dict[str, float]:
         async def cases(actor: Actor = actor) -> int:
             las = monitoring_service.scope_of(actor)
             async with storage.unit_of_work() as uow:
-                found = await uow.monitoring.cases(RETURN_PERIOD, uow.tz, las)
+                window = Window(RETURN_PERIOD, uow.clock.now(), uow.tz)
+                found = await uow.monitoring.cases(window, las)
             return len(found)
 
         _, n = await timed("  of which reading the cases", runs, cases, nothing)

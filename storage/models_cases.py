@@ -186,6 +186,9 @@ class ParentingSession(Base):
         CheckConstraint(f"delivery IN ({_DELIVERIES})", name="delivery"),
         CheckConstraint(f"language IN ({_SESSION_LANGUAGES})", name="language"),
         CheckConstraint(f"cancelled_by IN ({_CANCELLED_BY})", name="cancelled_by"),
+        # The return's sessions held in a period, the referral read from the index alone
+        # (migration 0012, docs/performance.md).
+        Index("ix_parenting_sessions_held_on_referral_id", "held_on", "referral_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -193,8 +196,8 @@ class ParentingSession(Base):
         ForeignKey("referrals.id", ondelete="CASCADE"), index=True
     )
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # A local calendar day (planned: the day it is booked for); indexed for the return.
-    held_on: Mapped[date] = mapped_column(index=True)
+    # A local calendar day (planned: the day it is booked for).
+    held_on: Mapped[date]
     status: Mapped[str] = mapped_column(String(16))  # state_machine.sessions.SESSION_STATUSES
     cancelled_by: Mapped[str | None] = mapped_column(String(16))  # parent | service
     minutes: Mapped[int | None]

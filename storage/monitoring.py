@@ -8,22 +8,32 @@ chunks. The counting itself is state_machine/monitoring.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CompoundSelect, Select, select, union
+from sqlalchemy import BindParameter, CompoundSelect, Select, bindparam, case, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from state_machine.clock import Clock
-from state_machine.monitoring import CaseRecord, Entered, MeasureRecord, SessionRecord
+from state_machine.monitoring import (
+    Attended,
+    CaseRecord,
+    Entered,
+    MeasureRecord,
+    Window,
+    sessions_count,
+)
 from state_machine.periods import Period
+from state_machine.sessions import ATTENDED
 from storage.audit import AuditLog
+from storage.dialect import execute
 from storage.models import DistanceMeasure, MonitoringEntry, ParentingSession, Referral
 
+NONE_ATTENDED = Attended()
 CHUNK = 2000  # referral ids per read of their rows: well under every driver's parameter limit
 Progress = Callable[[int, int], None]  # (referrals read so far, referrals in all)
 
@@ -43,6 +53,61 @@ def touching(period: Period, tz: ZoneInfo) -> CompoundSelect[Any]:
     )
 
 
+_REFERRALS = Referral.__table__.c
+_SESSIONS = ParentingSession.__table__.c
+_MEASURE_ROWS = DistanceMeasure.__table__.c
+# Built once, the ids bound as one expanding parameter: built per chunk with 2,000 literals,
+# the statements cost more to make than to run (docs/performance.md).
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_ATTENDED = (
+    select(
+        _SESSIONS.referral_id,
+        func.count(),
+        func.sum(case((_SESSIONS.welsh_medium.is_(True), 1), else_=0)),
+    )
+    .where(_SESSIONS.referral_id.in_(_IDS), _SESSIONS.status == ATTENDED)
+    .group_by(_SESSIONS.referral_id)
+)
+_WELSH_DAYS = select(_SESSIONS.referral_id, _SESSIONS.held_on).where(
+    _SESSIONS.referral_id.in_(_IDS),
+    _SESSIONS.status == ATTENDED,
+    _SESSIONS.welsh_medium.is_(True),
+)
+_MEASURED = (
+    select(_MEASURE_ROWS.referral_id)
+    .where(_MEASURE_ROWS.phase == "end")
+    .where(_MEASURE_ROWS.measured_on >= bindparam("first"))
+    .where(_MEASURE_ROWS.measured_on <= bindparam("last"))
+    .distinct()
+)
+_MEASURES = select(
+    _MEASURE_ROWS.referral_id, _MEASURE_ROWS.tool, _MEASURE_ROWS.phase, _MEASURE_ROWS.score,
+    _MEASURE_ROWS.measured_on, _MEASURE_ROWS.positive,
+).where(_MEASURE_ROWS.referral_id.in_(_IDS))  # fmt: skip
+
+
+def _touched(found: CompoundSelect[Any], la_codes: Sequence[str] | None) -> Select[Any]:
+    """The referral columns the return reads, of the referrals `found` touches (held by, or
+    referred to, one of `la_codes` if given), in one statement: the ids are not sent back."""
+    r = _REFERRALS
+    query = select(
+        r.id, r.la_code, r.referred_la_code, r.received_at, r.session_language,
+        r.first_session_date, r.outcome, r.outcome_recorded_at,
+    ).where(r.id.in_(select(found.subquery())), r.received_at.is_not(None))  # fmt: skip
+    if la_codes is not None:  # only theirs: an LA's return reads its own cases' rows
+        query = query.where(r.la_code.in_(la_codes) | r.referred_la_code.in_(la_codes))
+    return query.order_by(r.id)
+
+
+def _with(case: CaseRecord, attended: Attended, measures: tuple[MeasureRecord, ...]) -> CaseRecord:
+    """The case with its rows (`dataclasses.replace`, without its cost, which showed)."""
+    return CaseRecord(
+        case.referral_id, case.la_code, case.referred_la_code, case.received_at,
+        case.preferred_welsh, case.first_session_date, case.outcome, case.outcome_recorded_at,
+        attended, measures,
+    )  # fmt: skip
+
+
 class MonitoringStore:
     def __init__(self, session: AsyncSession, clock: Clock, audit: AuditLog) -> None:
         self._session = session
@@ -51,75 +116,90 @@ class MonitoringStore:
 
     async def cases(
         self,
-        period: Period,
-        tz: ZoneInfo,
+        window: Window,
         la_codes: Sequence[str] | None = None,
         progress: Progress | None = None,
     ) -> list[CaseRecord]:
-        """Every referral the period touches (held by, or referred to, one of `la_codes` if
-        given), with its sessions and measures."""
-        found: CompoundSelect[Any] | Select[int] = touching(period, tz)
-        if la_codes is not None:  # only theirs: an LA's return reads its own cases' rows
-            r, touched = Referral, found.subquery()
-            found = select(r.id).where(
-                r.id.in_(select(touched.c.id)),
-                r.la_code.in_(la_codes) | r.referred_la_code.in_(la_codes),
-            )
-        ids = sorted({int(i) for i in await self._session.scalars(found)})
+        """Every referral the window's period touches (held by, or referred to, one of
+        `la_codes` if given), with what the return reads of its sessions and measures."""
+        await self._session.flush()  # what follows reads the tables directly
+        query = _touched(touching(window.period, window.tz), la_codes)
+        rows: Sequence[tuple[Any, ...]] = (await execute(self._session, query, {})).all()
+        measured = await self._measured(window.period)
         out: list[CaseRecord] = []
-        for at in range(0, len(ids), CHUNK):
-            out.extend(await self._chunk(ids[at : at + CHUNK], la_codes))
+        for at in range(0, len(rows), CHUNK):
+            out.extend(await self._chunk(rows[at : at + CHUNK], window, measured))
             if progress is not None:
-                progress(min(at + CHUNK, len(ids)), len(ids))
+                progress(min(at + CHUNK, len(rows)), len(rows))
         return out
 
-    async def _chunk(self, ids: Sequence[int], la_codes: Sequence[str] | None) -> list[CaseRecord]:
-        r = Referral
-        query = select(
-            r.id, r.la_code, r.referred_la_code, r.received_at, r.session_language,
-            r.first_session_date, r.outcome, r.outcome_recorded_at,
-        ).where(r.id.in_(ids), r.received_at.is_not(None))  # fmt: skip
-        if la_codes is not None:
-            query = query.where(r.la_code.in_(la_codes) | r.referred_la_code.in_(la_codes))
-        rows = (await self._session.execute(query)).all()
-        if not rows:
-            return []
-        wanted = [row.id for row in rows]
-        sessions: dict[int, list[SessionRecord]] = {}
-        s = ParentingSession
-        for srow in await self._session.execute(
-            select(s.referral_id, s.held_on, s.status, s.welsh_medium).where(
-                s.referral_id.in_(wanted)
-            )
-        ):
-            sessions.setdefault(srow.referral_id, []).append(
-                SessionRecord(srow.held_on, srow.status, srow.welsh_medium)
-            )
-        measures: dict[int, list[MeasureRecord]] = {}
-        m = DistanceMeasure
-        for mrow in await self._session.execute(
-            select(m.referral_id, m.tool, m.phase, m.score, m.measured_on, m.positive).where(
-                m.referral_id.in_(wanted)
-            )
-        ):
-            measures.setdefault(mrow.referral_id, []).append(
-                MeasureRecord(mrow.tool, mrow.phase, mrow.score, mrow.measured_on, mrow.positive)
-            )
-        return [
+    async def _chunk(
+        self, rows: Iterable[tuple[Any, ...]], window: Window, measured: set[int]
+    ) -> list[CaseRecord]:
+        cases = [
             CaseRecord(
-                referral_id=row.id,
-                la_code=row.la_code or "",
-                referred_la_code=row.referred_la_code or row.la_code or "",
-                received_at=row.received_at,
-                preferred_welsh=row.session_language == "cy",
-                first_session_date=row.first_session_date,
-                outcome=row.outcome,
-                outcome_recorded_at=row.outcome_recorded_at,
-                sessions=tuple(sessions.get(row.id, ())),
-                measures=tuple(measures.get(row.id, ())),
+                referral_id=rid,
+                la_code=la or "",
+                referred_la_code=referred or la or "",
+                received_at=received,
+                preferred_welsh=language == "cy",
+                first_session_date=first,
+                outcome=outcome,
+                outcome_recorded_at=ended,
             )
-            for row in rows
+            for rid, la, referred, received, language, first, outcome, ended in rows
         ]
+        sessions = await self._attended([c for c in cases if sessions_count(c, window)])
+        measures = await self._measures([c.referral_id for c in cases], measured)
+        return [
+            _with(c, sessions.get(c.referral_id, NONE_ATTENDED), measures.get(c.referral_id, ()))
+            if c.referral_id in sessions or c.referral_id in measures else c
+            for c in cases
+        ]  # fmt: skip
+
+    async def _attended(self, cases: Sequence[CaseRecord]) -> dict[int, Attended]:
+        """What `counts_of` reads of these cases' sessions: the attended ones counted in
+        the database, and the days of the Welsh-medium ones for those who asked for Welsh."""
+        ids = [c.referral_id for c in cases]
+        if not ids:
+            return {}
+        counted: Iterable[tuple[Any, ...]] = (
+            await execute(self._session, _ATTENDED, {"ids": ids})
+        ).all()
+        welsh = [c.referral_id for c in cases if c.preferred_welsh]
+        days: dict[int, list[date]] = {}
+        if welsh:
+            held: Iterable[tuple[Any, ...]] = (
+                await execute(self._session, _WELSH_DAYS, {"ids": welsh})
+            ).all()
+            for rid, day in held:
+                days.setdefault(rid, []).append(day)
+        return {
+            rid: Attended(int(n), int(w or 0), tuple(days.get(rid, ()))) for rid, n, w in counted
+        }
+
+    async def _measures(
+        self, ids: Sequence[int], measured: set[int]
+    ) -> dict[int, tuple[MeasureRecord, ...]]:
+        """The measures of those of `ids` with an end measure in the period (`measured`):
+        without one, `positive_outcome` is false whatever the rest."""
+        wanted = [i for i in ids if i in measured]
+        found: dict[int, list[MeasureRecord]] = {}
+        if wanted:
+            rows: Iterable[tuple[Any, ...]] = (
+                await execute(self._session, _MEASURES, {"ids": wanted})
+            ).all()
+            for rid, *measure in rows:
+                found.setdefault(rid, []).append(MeasureRecord(*measure))
+        return {rid: tuple(each) for rid, each in found.items()}
+
+    async def _measured(self, period: Period) -> set[int]:
+        """The referrals with an end measure in the period, in one statement on the day's
+        index for the whole return (asked for chunk by chunk beside the ids, SQLite scans
+        the period's measures by day for every chunk)."""
+        found = await execute(self._session, _MEASURED,
+                              {"first": period.first_day, "last": period.last_day})  # fmt: skip
+        return {int(rid) for (rid,) in found.all()}
 
     async def entries(self, period: Period) -> dict[str, Entered]:
         rows = await self._session.scalars(

@@ -31,7 +31,7 @@ async def test_the_sweep_finds_what_is_due_through_its_index(storage: Storage) -
 async def test_each_part_of_the_returns_read_has_an_index(storage: Storage) -> None:
     shown = await plan(storage, touching(Period(2026, 1), ZoneInfo("Europe/London")))
     for index in ("ix_referrals_received_at", "ix_referrals_first_session_date",
-                  "ix_referrals_outcome_recorded_at", "ix_parenting_sessions_held_on",
+                  "ix_referrals_outcome_recorded_at", "ix_parenting_sessions_held_on_referral_id",
                   "ix_distance_measures_measured_on"):  # fmt: skip
         assert index in shown, shown
     assert "Seq Scan" not in shown

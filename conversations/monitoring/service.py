@@ -52,10 +52,8 @@ async def build(
     if la_codes is not None and (unknown := [c for c in la_codes if c not in known]):
         raise ValueError(f"no such local authority: {', '.join(unknown)}")
     wanted = [p.code for p in places if la_codes is None or p.code in la_codes]
-    cases = await uow.monitoring.cases(
-        period, uow.tz, None if la_codes is None else wanted, progress
-    )
     window = Window(period, uow.clock.now(), uow.tz)
+    cases = await uow.monitoring.cases(window, None if la_codes is None else wanted, progress)
     entered = await uow.monitoring.entries(period)
     if directions is None:  # each tool's direction from the distance-travelled tools file
         directions = uow.distance_tools.directions()
