@@ -24,13 +24,16 @@ from conversations.reply import Document, Kept, Outcome, Reply
 from state_machine.clock import FixedClock
 from state_machine.monitoring import (
     COUNTS,
+    Attended,
     CaseRecord,
     MeasureRecord,
     Window,
+    counts_of,
     improved,
     positive_outcome,
     publishable,
     published,
+    sessions_count,
 )
 from state_machine.periods import Period
 from storage.uow import Storage
@@ -141,6 +144,26 @@ async def test_published_totals_are_rounded_from_the_true_total(
     assert counts[[r.la_code for r in ret.rows].index("newport")]["referred"] == "[c]"
 
 
+def test_the_sessions_storage_leaves_unread_change_no_count() -> None:
+    """Storage reads sessions only where `sessions_count` says the counts rest on them: for
+    every other case, any sessions at all would give the same counts as none."""
+    window = Window(H1, utc(2026, 12, 1))
+    held = Attended(3, 3, (date(2026, 5, 4), date(2026, 6, 1), date(2026, 11, 2)))
+    unread = 0
+    for outcome in (None, "not_taken_up", "not_engaged", "completed"):
+        for recorded in (None, utc(2026, 3, 1), utc(2026, 6, 1), utc(2026, 11, 1)):
+            for welsh in (False, True):
+                for first in (None, date(2026, 5, 1)):
+                    case = CaseRecord(1, "cardiff", "cardiff", utc(2026, 4, 2), welsh, first,
+                                      outcome, recorded, held)  # fmt: skip
+                    if not sessions_count(case, window):
+                        unread += 1
+                        none = CaseRecord(1, "cardiff", "cardiff", utc(2026, 4, 2), welsh,
+                                          first, outcome, recorded)  # fmt: skip
+                        assert counts_of(case, window, {}) == counts_of(none, window, {}), case
+    assert unread > 0
+
+
 def test_a_questionnaire_is_better_in_its_tools_direction() -> None:
     assert improved("10", "14", "higher_is_better") is True
     assert improved("10", "14", "lower_is_better") is False
@@ -150,7 +173,8 @@ def test_a_questionnaire_is_better_in_its_tools_direction() -> None:
     window = Window(H1, utc(2026, 12, 1))
 
     def case(*measures: MeasureRecord) -> CaseRecord:
-        return CaseRecord(1, "cardiff", "cardiff", None, False, None, None, None, (), measures)
+        return CaseRecord(1, "cardiff", "cardiff", None, False, None, None, None, Attended(),
+                          measures)  # fmt: skip
 
     start, end = (
         MeasureRecord("sdq", "start", "20", date(2026, 4, 1)),
