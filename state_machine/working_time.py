@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 SERVICE_TZ = ZoneInfo("Europe/London")
+_KEPT = 4096  # moments kept by next_working_moment: a few years of midnights
 
 
 class WorkingCalendar:
@@ -26,6 +27,7 @@ class WorkingCalendar:
             raise ValueError("the working day must start before it ends")
         self.tz, self.start, self.end = tz, start, end
         self._bank_holidays: dict[int, frozenset[date]] = {}
+        self._next: dict[datetime, datetime] = {}  # next_working_moment, by the moment asked
 
     def bank_holidays(self, year: int) -> frozenset[date]:
         """Bank holidays in Wales that year, substitute days included (cached per year)."""
@@ -46,7 +48,16 @@ class WorkingCalendar:
         return self.is_working_day(local.date()) and self.start <= local.time() < self.end
 
     def next_working_moment(self, t: datetime) -> datetime:
-        """`t` itself when it is working time, else the start of the next working day (UTC)."""
+        """`t` itself when it is working time, else the start of the next working day (UTC).
+        Kept per moment: a sweep asks it of the same few midnights for every case."""
+        found = self._next.get(t)
+        if found is None:
+            if len(self._next) >= _KEPT:
+                self._next.clear()
+            found = self._next[t] = self._next_working_moment(t)
+        return found
+
+    def _next_working_moment(self, t: datetime) -> datetime:
         if self.is_working_moment(t):
             return t.astimezone(UTC)
         local = _local(t, self.tz)

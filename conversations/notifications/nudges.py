@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -65,6 +66,7 @@ def kind_name(rule: str, *, instead: bool = False) -> str:
     return f"{PREFIX}{rule}{INSTEAD if instead else ''}"
 
 
+@cache  # a few names (two a rule); the rule itself is looked up at each send
 def kind_named(name: str) -> NoticeKind | None:
     """The kind a stored nudge notification was recorded as (None: not a nudge). The rule is
     looked up when it is sent: one an admin has since switched off sends nothing."""
