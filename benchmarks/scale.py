@@ -38,7 +38,7 @@ from state_machine.monitoring import Window
 from state_machine.periods import Period
 from storage.crypto import FieldCipher
 from storage.database import Database
-from storage.monitoring import touching
+from storage.monitoring import attended_query, cases_query, measured_query, touching
 from storage.nudges import due_query
 from storage.summary import (
     Scope,
@@ -295,6 +295,10 @@ def plans() -> list[tuple[str, Select[Any] | Any]]:
     out += [
         ("/summary Welsh sessions (100 referrals)", welsh_query(ids)),
         ("the return: the referrals a period touches", touching(RETURN_PERIOD, data.TZ)),
+        ("the return: their columns, all Wales", cases_query(RETURN_PERIOD, data.TZ, None)),
+        ("the return: their columns, one LA", cases_query(RETURN_PERIOD, data.TZ, ["cardiff"])),
+        ("the return: attended sessions counted (100 referrals)", attended_query(ids)),
+        ("the return: an end measure in the period", measured_query(RETURN_PERIOD)),
     ]
     return out
 

@@ -30,7 +30,7 @@ from state_machine.monitoring import (
 from state_machine.periods import Period
 from state_machine.sessions import ATTENDED
 from storage.audit import AuditLog
-from storage.dialect import execute
+from storage.dialect import InSet, execute
 from storage.models import DistanceMeasure, MonitoringEntry, ParentingSession, Referral
 
 NONE_ATTENDED = Attended()
@@ -59,44 +59,65 @@ _MEASURE_ROWS = DistanceMeasure.__table__.c
 # Built once, the ids bound as one expanding parameter: built per chunk with 2,000 literals,
 # the statements cost more to make than to run (docs/performance.md).
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
-_ATTENDED = (
-    select(
-        _SESSIONS.referral_id,
-        func.count(),
-        func.sum(case((_SESSIONS.welsh_medium.is_(True), 1), else_=0)),
+
+
+def _attended_of(ids: Any) -> Select[Any]:
+    """The attended sessions of `ids` counted per referral, and the Welsh-medium ones."""
+    welsh = func.sum(case((_SESSIONS.welsh_medium.is_(True), 1), else_=0))
+    return (
+        select(_SESSIONS.referral_id, func.count(), welsh)
+        .where(_SESSIONS.referral_id.in_(ids), _SESSIONS.status == ATTENDED)
+        .group_by(_SESSIONS.referral_id)
     )
-    .where(_SESSIONS.referral_id.in_(_IDS), _SESSIONS.status == ATTENDED)
-    .group_by(_SESSIONS.referral_id)
-)
+
+
+_ATTENDED = _attended_of(_IDS)
 _WELSH_DAYS = select(_SESSIONS.referral_id, _SESSIONS.held_on).where(
     _SESSIONS.referral_id.in_(_IDS),
     _SESSIONS.status == ATTENDED,
     _SESSIONS.welsh_medium.is_(True),
 )
-_MEASURED = (
-    select(_MEASURE_ROWS.referral_id)
-    .where(_MEASURE_ROWS.phase == "end")
-    .where(_MEASURE_ROWS.measured_on >= bindparam("first"))
-    .where(_MEASURE_ROWS.measured_on <= bindparam("last"))
-    .distinct()
-)
+
+
+def _measured_between(first: Any, last: Any) -> Select[Any]:
+    """The referrals with an end measure from day `first` to day `last` (the day's index)."""
+    m = _MEASURE_ROWS
+    return (
+        select(m.referral_id)
+        .where(m.phase == "end", m.measured_on >= first, m.measured_on <= last)
+        .distinct()
+    )
+
+
+_MEASURED = _measured_between(bindparam("first"), bindparam("last"))
 _MEASURES = select(
     _MEASURE_ROWS.referral_id, _MEASURE_ROWS.tool, _MEASURE_ROWS.phase, _MEASURE_ROWS.score,
     _MEASURE_ROWS.measured_on, _MEASURE_ROWS.positive,
 ).where(_MEASURE_ROWS.referral_id.in_(_IDS))  # fmt: skip
 
 
-def _touched(found: CompoundSelect[Any], la_codes: Sequence[str] | None) -> Select[Any]:
-    """The referral columns the return reads, of the referrals `found` touches (held by, or
-    referred to, one of `la_codes` if given), in one statement: the ids are not sent back."""
+def cases_query(period: Period, tz: ZoneInfo, la_codes: Sequence[str] | None) -> Select[Any]:
+    """The referral columns the return reads, of the referrals the period touches (held by,
+    or referred to, one of `la_codes` if given), in one statement: no ids sent back and forth."""
+    found = touching(period, tz)
     r = _REFERRALS
     query = select(
         r.id, r.la_code, r.referred_la_code, r.received_at, r.session_language,
         r.first_session_date, r.outcome, r.outcome_recorded_at,
-    ).where(r.id.in_(select(found.subquery())), r.received_at.is_not(None))  # fmt: skip
+    ).where(InSet(r.id, select(found.subquery())), r.received_at.is_not(None))  # fmt: skip
     if la_codes is not None:  # only theirs: an LA's return reads its own cases' rows
         query = query.where(r.la_code.in_(la_codes) | r.referred_la_code.in_(la_codes))
     return query.order_by(r.id)
+
+
+def attended_query(ids: Sequence[int]) -> Select[Any]:
+    """`_ATTENDED` for these referrals (the benchmark reads its plan)."""
+    return _attended_of(list(ids))
+
+
+def measured_query(period: Period) -> Select[Any]:
+    """`_MEASURED` for the period."""
+    return _measured_between(period.first_day, period.last_day)
 
 
 def _with(case: CaseRecord, attended: Attended, measures: tuple[MeasureRecord, ...]) -> CaseRecord:
@@ -123,7 +144,7 @@ class MonitoringStore:
         """Every referral the window's period touches (held by, or referred to, one of
         `la_codes` if given), with what the return reads of its sessions and measures."""
         await self._session.flush()  # what follows reads the tables directly
-        query = _touched(touching(window.period, window.tz), la_codes)
+        query = cases_query(window.period, window.tz, la_codes)
         rows: Sequence[tuple[Any, ...]] = (await execute(self._session, query, {})).all()
         measured = await self._measured(window.period)
         out: list[CaseRecord] = []
