@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BindParameter, CompoundSelect, Select, bindparam, case, func, select, union
+from sqlalchemy import CompoundSelect, Select, bindparam, case, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from state_machine.clock import Clock
 from state_machine.monitoring import (
@@ -30,7 +32,7 @@ from state_machine.monitoring import (
 from state_machine.periods import Period
 from state_machine.sessions import ATTENDED
 from storage.audit import AuditLog
-from storage.dialect import InSet, execute
+from storage.dialect import InSet, execute, is_postgresql, one_of
 from storage.models import DistanceMeasure, MonitoringEntry, ParentingSession, Referral
 
 NONE_ATTENDED = Attended()
@@ -56,27 +58,41 @@ def touching(period: Period, tz: ZoneInfo) -> CompoundSelect[Any]:
 _REFERRALS = Referral.__table__.c
 _SESSIONS = ParentingSession.__table__.c
 _MEASURE_ROWS = DistanceMeasure.__table__.c
-# Built once, the ids bound as one expanding parameter: built per chunk with 2,000 literals,
-# the statements cost more to make than to run (docs/performance.md).
-_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 
 
-def _attended_of(ids: Any) -> Select[Any]:
-    """The attended sessions of `ids` counted per referral, and the Welsh-medium ones."""
+def _attended_of(which: ColumnElement[bool]) -> Select[Any]:
+    """The attended sessions of `which` referrals counted per referral, and the Welsh-medium
+    ones."""
     welsh = func.sum(case((_SESSIONS.welsh_medium.is_(True), 1), else_=0))
     return (
         select(_SESSIONS.referral_id, func.count(), welsh)
-        .where(_SESSIONS.referral_id.in_(ids), _SESSIONS.status == ATTENDED)
+        .where(which, _SESSIONS.status == ATTENDED)
         .group_by(_SESSIONS.referral_id)
     )
 
 
-_ATTENDED = _attended_of(_IDS)
-_WELSH_DAYS = select(_SESSIONS.referral_id, _SESSIONS.held_on).where(
-    _SESSIONS.referral_id.in_(_IDS),
-    _SESSIONS.status == ATTENDED,
-    _SESSIONS.welsh_medium.is_(True),
-)
+class _Reads(NamedTuple):
+    """The statements that read a chunk of referrals' rows, built once per kind of database
+    with the ids as one parameter (`one_of`): built per chunk with 2,000 literals, they cost
+    more to make than to run (docs/performance.md)."""
+
+    attended: Select[Any]
+    welsh_days: Select[Any]
+    measures: Select[Any]
+
+
+@cache
+def _reads(postgresql: bool) -> _Reads:
+    s, m = _SESSIONS, _MEASURE_ROWS
+    welsh_days = select(s.referral_id, s.held_on).where(
+        one_of(s.referral_id, "ids", postgresql), s.status == ATTENDED, s.welsh_medium.is_(True)
+    )
+    measures = select(m.referral_id, m.tool, m.phase, m.score, m.measured_on, m.positive)
+    return _Reads(
+        _attended_of(one_of(s.referral_id, "ids", postgresql)),
+        welsh_days,
+        measures.where(one_of(m.referral_id, "ids", postgresql)),
+    )
 
 
 def _measured_between(first: Any, last: Any) -> Select[Any]:
@@ -90,10 +106,6 @@ def _measured_between(first: Any, last: Any) -> Select[Any]:
 
 
 _MEASURED = _measured_between(bindparam("first"), bindparam("last"))
-_MEASURES = select(
-    _MEASURE_ROWS.referral_id, _MEASURE_ROWS.tool, _MEASURE_ROWS.phase, _MEASURE_ROWS.score,
-    _MEASURE_ROWS.measured_on, _MEASURE_ROWS.positive,
-).where(_MEASURE_ROWS.referral_id.in_(_IDS))  # fmt: skip
 
 
 def cases_query(period: Period, tz: ZoneInfo, la_codes: Sequence[str] | None) -> Select[Any]:
@@ -111,8 +123,8 @@ def cases_query(period: Period, tz: ZoneInfo, la_codes: Sequence[str] | None) ->
 
 
 def attended_query(ids: Sequence[int]) -> Select[Any]:
-    """`_ATTENDED` for these referrals (the benchmark reads its plan)."""
-    return _attended_of(list(ids))
+    """The attended sessions counted, for these referrals (the benchmark reads its plan)."""
+    return _attended_of(_SESSIONS.referral_id.in_(list(ids)))
 
 
 def measured_query(period: Period) -> Select[Any]:
@@ -120,18 +132,10 @@ def measured_query(period: Period) -> Select[Any]:
     return _measured_between(period.first_day, period.last_day)
 
 
-def _with(case: CaseRecord, attended: Attended, measures: tuple[MeasureRecord, ...]) -> CaseRecord:
-    """The case with its rows (`dataclasses.replace`, without its cost, which showed)."""
-    return CaseRecord(
-        case.referral_id, case.la_code, case.referred_la_code, case.received_at,
-        case.preferred_welsh, case.first_session_date, case.outcome, case.outcome_recorded_at,
-        attended, measures,
-    )  # fmt: skip
-
-
 class MonitoringStore:
     def __init__(self, session: AsyncSession, clock: Clock, audit: AuditLog) -> None:
         self._session = session
+        self._reads = _reads(is_postgresql(session))
         self._clock = clock
         self._audit = audit
 
@@ -173,7 +177,8 @@ class MonitoringStore:
         sessions = await self._attended([c for c in cases if sessions_count(c, window)])
         measures = await self._measures([c.referral_id for c in cases], measured)
         return [
-            _with(c, sessions.get(c.referral_id, NONE_ATTENDED), measures.get(c.referral_id, ()))
+            c._replace(attended=sessions.get(c.referral_id, NONE_ATTENDED),
+                       measures=measures.get(c.referral_id, ()))
             if c.referral_id in sessions or c.referral_id in measures else c
             for c in cases
         ]  # fmt: skip
@@ -185,13 +190,13 @@ class MonitoringStore:
         if not ids:
             return {}
         counted: Iterable[tuple[Any, ...]] = (
-            await execute(self._session, _ATTENDED, {"ids": ids})
+            await execute(self._session, self._reads.attended, {"ids": ids})
         ).all()
         welsh = [c.referral_id for c in cases if c.preferred_welsh]
         days: dict[int, list[date]] = {}
         if welsh:
             held: Iterable[tuple[Any, ...]] = (
-                await execute(self._session, _WELSH_DAYS, {"ids": welsh})
+                await execute(self._session, self._reads.welsh_days, {"ids": welsh})
             ).all()
             for rid, day in held:
                 days.setdefault(rid, []).append(day)
@@ -208,7 +213,7 @@ class MonitoringStore:
         found: dict[int, list[MeasureRecord]] = {}
         if wanted:
             rows: Iterable[tuple[Any, ...]] = (
-                await execute(self._session, _MEASURES, {"ids": wanted})
+                await execute(self._session, self._reads.measures, {"ids": wanted})
             ).all()
             for rid, *measure in rows:
                 found.setdefault(rid, []).append(MeasureRecord(*measure))

@@ -20,7 +20,13 @@ from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from state_machine.clock import FixedClock
 from state_machine.distance_tools import DistanceToolsError, parse_tools, positive
-from state_machine.monitoring import CaseRecord, MeasureRecord, Window, positive_outcome
+from state_machine.monitoring import (
+    Attended,
+    CaseRecord,
+    MeasureRecord,
+    Window,
+    positive_outcome,
+)
 from state_machine.periods import Period
 from storage.distance_tools import read_tools
 from storage.uow import Storage
@@ -66,12 +72,12 @@ def test_a_positive_outcome_is_an_end_score_strictly_better_in_the_tools_directi
     assert positive(wemwbs, "4O", "52") is None  # not a number: no judgement
     # The return uses the same directions, from the same file.
     window = Window(Period(2026, 1), datetime(2026, 10, 1, tzinfo=UTC))  # April to September
-    case = CaseRecord(1, "cardiff", "cardiff", None, False, None, None, None, (), (
+    case = CaseRecord(1, "cardiff", "cardiff", None, False, None, None, None, Attended(), (
         MeasureRecord("wemwbs", "start", "40", date(2026, 4, 1)),
         MeasureRecord("wemwbs", "end", "52", date(2026, 6, 1)),
     ))  # fmt: skip
     assert positive_outcome(case, window, SHIPPED.directions())
-    worse = CaseRecord(1, "cardiff", "cardiff", None, False, None, None, None, (), (
+    worse = CaseRecord(1, "cardiff", "cardiff", None, False, None, None, None, Attended(), (
         MeasureRecord("sdq_total", "start", "15", date(2026, 4, 1)),
         MeasureRecord("sdq_total", "end", "22", date(2026, 6, 1)),
     ))  # fmt: skip
