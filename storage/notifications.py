@@ -2,9 +2,9 @@
 marked sent once Telegram took them, so "who was told, and when" is on record; one that did
 not go out is found again here and sent again."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -65,7 +65,8 @@ class NotificationStore:
         # Matched by what they hold, not by order (SQLite would send a row a statement to
         # keep the order); rows alike are alike, so any of their ids will do.
         ids: dict[tuple[int, str, int], list[int]] = {}
-        for nid, rid, kind, uid in found.tuples():
+        made: Iterable[tuple[Any, ...]] = found.all()
+        for nid, rid, kind, uid in made:
             ids.setdefault((rid, kind, uid), []).append(nid)
         return [ids[each].pop() for each in owed]
 
