@@ -40,5 +40,6 @@ class Live(NamedTuple):
         return state_named(self.state)
 
 
-# The referrals table's columns of the same names, in the same order, to select.
-COLUMNS: tuple[Any, ...] = tuple(getattr(Referral, name) for name in Live._fields)
+# The referrals table's columns of the same names, in the same order, to select (the
+# table's: see storage/summary.py).
+COLUMNS: tuple[Any, ...] = tuple(Referral.__table__.c[name] for name in Live._fields)
