@@ -30,6 +30,7 @@ from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 from telegram.request import HTTPXRequest
 
+from bot import collector
 from bot.app import bot_api_request
 from bot.ratelimit import TelegramRateLimiter
 from bot.settings import load_settings
@@ -211,4 +212,5 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=3, help="screening rounds (median taken)")
     args = parser.parse_args()
     DATABASE["url"] = args.postgres
+    collector.tune()  # as `oocps` sets it
     asyncio.run(main(args.users, args.rounds))

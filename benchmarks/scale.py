@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, text
 
 from benchmarks import scale_data as data
+from bot import collector
 from conversations.access import Actor
 from conversations.monitoring import service as monitoring_service
 from conversations.notifications import nudge_sweep
@@ -344,4 +345,5 @@ if __name__ == "__main__":
     parser.add_argument("--only", action="append", default=[],
                         choices=("plans", "sweep", "summary", "return"))  # fmt: skip
     args = parser.parse_args()
+    collector.tune()  # as `oocps` sets it
     asyncio.run(main(args.postgres, args.referrals, args.runs, args.fresh, set(args.only)))

@@ -20,6 +20,7 @@ from unittest import mock
 
 from sqlalchemy import text
 
+from bot import collector
 from state_machine.clock import FixedClock
 from storage import migrate
 from storage.crypto import FieldCipher
@@ -112,6 +113,7 @@ def main() -> None:
     for patch in patches:
         patch.start()
     year = Year(referrals=args.referrals, days=args.days)
+    collector.tune()  # as `oocps` sets it
     sys.exit(asyncio.run(run(year, args.postgres)))
 
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import admin_cli, return_cli
+from bot import admin_cli, collector, return_cli
 from bot.account import TelegramUnreachable
 from bot.console import console_actor, run_console, stdin_ask
 from bot.runner import make_storage, run
@@ -208,6 +208,7 @@ _NEEDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    collector.tune()
     try:
         if args.command == "keygen":
             print(FieldCipher.generate_key())

@@ -8,7 +8,7 @@ chunks. The counting itself is state_machine/monitoring.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
@@ -147,16 +147,23 @@ class MonitoringStore:
     ) -> list[CaseRecord]:
         """Every referral the window's period touches (held by, or referred to, one of
         `la_codes` if given), with what the return reads of its sessions and measures."""
+        return [case async for chunk in self.chunks(window, la_codes, progress) for case in chunk]
+
+    async def chunks(
+        self,
+        window: Window,
+        la_codes: Sequence[str] | None = None,
+        progress: Progress | None = None,
+    ) -> AsyncIterator[list[CaseRecord]]:
+        """`cases`, a chunk at a time: what is counted need not be kept."""
         await self._session.flush()  # what follows reads the tables directly
         query = cases_query(window.period, window.tz, la_codes)
         rows: Sequence[tuple[Any, ...]] = (await execute(self._session, query, {})).all()
         measured = await self._measured(window.period)
-        out: list[CaseRecord] = []
         for at in range(0, len(rows), CHUNK):
-            out.extend(await self._chunk(rows[at : at + CHUNK], window, measured))
+            yield await self._chunk(rows[at : at + CHUNK], window, measured)
             if progress is not None:
                 progress(min(at + CHUNK, len(rows)), len(rows))
-        return out
 
     async def _chunk(
         self, rows: Iterable[tuple[Any, ...]], window: Window, measured: set[int]

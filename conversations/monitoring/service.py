@@ -15,7 +15,7 @@ from conversations.monitoring.figures import offered_periods
 from conversations.monitoring.outputs import FORMATS, Format, Return, document
 from conversations.reply import Outcome, Reply
 from state_machine.distance_tools import Direction
-from state_machine.monitoring import Window, monitoring_return
+from state_machine.monitoring import Tally, Window
 from state_machine.periods import Period, PeriodError, last_ended
 from storage.monitoring import Progress
 from storage.uow import UnitOfWork
@@ -53,11 +53,13 @@ async def build(
         raise ValueError(f"no such local authority: {', '.join(unknown)}")
     wanted = [p.code for p in places if la_codes is None or p.code in la_codes]
     window = Window(period, uow.clock.now(), uow.tz)
-    cases = await uow.monitoring.cases(window, None if la_codes is None else wanted, progress)
-    entered = await uow.monitoring.entries(period)
     if directions is None:  # each tool's direction from the distance-travelled tools file
         directions = uow.distance_tools.directions()
-    rows = monitoring_return(cases, window, wanted, entered, directions or NO_DIRECTIONS)
+    tally = Tally(window, wanted, directions or NO_DIRECTIONS)
+    async for cases in uow.monitoring.chunks(window, None if la_codes is None else wanted,
+                                             progress):  # fmt: skip
+        tally.add(cases)
+    rows = tally.rows(await uow.monitoring.entries(period))
     names = {p.code: p.name(language) for p in places}
     return Return(period, window.as_of, rows, names, language, publish)
 
