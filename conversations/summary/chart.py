@@ -79,6 +79,7 @@ def render(lang: str, monthly: Iterable[Monthly], now: datetime, tz: ZoneInfo) -
                   rotation=60, fontsize=11)  # fmt: skip
     ax.tick_params(axis="y", labelsize=11)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(0, max(*bottom, 1) * 1.08)  # room above the tallest bar: it met the frame
     span = " – ".join(str(format_date(d, "MMM y", locale=locale)) for d in (firsts[0], firsts[-1]))
     ax.set_title(f"{t(lang, 'chart.title')}\n{span}", fontsize=14)
     ax.set_ylabel(t(lang, "chart.ylabel"), fontsize=12)
