@@ -47,12 +47,6 @@ class NotificationStore:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def record(
-        self, referral_id: int, kind: str, recipients: Sequence[int], at: datetime
-    ) -> list[int]:
-        """One row per recipient (our user ids); their ids, in the same order."""
-        return await self.record_all([(referral_id, kind, user_id) for user_id in recipients], at)
-
     async def record_all(self, owed: Sequence[tuple[int, str, int]], at: datetime) -> list[int]:
         """One row per (referral id, kind, recipient's user id), in one round of statements
         however many (a sweep's batch); their ids, in the same order."""

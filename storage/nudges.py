@@ -216,9 +216,6 @@ class NudgeLedger:
                 self._made[mine] = claim  # as `latest` orders them
         return made
 
-    async def sent_as(self, claim_id: int, notification_id: int) -> None:
-        await self._set(claim_id, notification_id=notification_id)
-
     async def sent_all(self, sent: Sequence[tuple[int, int]]) -> None:
         """(claim id, notification id) for many, in one executemany."""
         if sent:

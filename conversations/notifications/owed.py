@@ -36,18 +36,11 @@ async def owe(
     return [notice for _nid, notice in owed if notice is not None]
 
 
-async def owe_one(
-    uow: UnitOfWork, referral: Referral, kind: NoticeKind, user: User
-) -> tuple[int, Notice | None]:
-    """`owe` for one person, with the id of the row it recorded (a nudge's claim links it)."""
-    ((nid, notice),) = await owe_each(uow, [(referral, kind, user)])
-    return nid, notice
-
-
 async def owe_each(
     uow: UnitOfWork, owed: Sequence[tuple[Referral, NoticeKind, User]]
 ) -> list[tuple[int, Notice | None]]:
-    """`owe_one` for many (a sweep's batch), their rows recorded in one round of statements."""
+    """`owe` for many notices, each with the id of the row it recorded (a nudge's claim
+    links it); the rows recorded in one round of statements however many (a sweep's batch)."""
     rows = [(referral.id, kind.name, user.id) for referral, kind, user in owed]
     ids = await uow.notifications.record_all(rows, uow.clock.now())
     return [
