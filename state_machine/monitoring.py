@@ -202,8 +202,7 @@ def counts_of(
 
 class Tally:
     """The counts added up case by case, a chunk of cases at a time: a national return need
-    not keep 80,000 cases at once (holding them, Python's collector went through them again
-    and again, a third of the return's time: docs/performance.md)."""
+    not keep its 80,000 cases in memory at once."""
 
     def __init__(
         self,
