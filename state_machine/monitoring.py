@@ -235,20 +235,6 @@ class Tally:
         return [*rows, total(rows)]
 
 
-def monitoring_return(
-    cases: Iterable[CaseRecord],
-    window: Window,
-    la_codes: Sequence[str],
-    entered: Mapping[str, Entered],
-    directions: Mapping[str, Direction] | None = None,
-) -> list[Row]:
-    """A row per LA in `la_codes` (in that order) and the total row last, from all the
-    cases at once (`Tally` a chunk at a time)."""
-    tally = Tally(window, la_codes, directions)
-    tally.add(cases)
-    return tally.rows(entered)
-
-
 def total(rows: Sequence[Row]) -> Row:
     counts: dict[str, int | None] = {}
     for key in COUNTS:
