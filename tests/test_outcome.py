@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.console import console_actor, run_console
@@ -202,3 +203,69 @@ async def test_another_workers_outcome_press_is_refused_and_records_nothing(
         )
     assert await mair.token(crafted) == [t("en", "outcome.not_now")]
     assert await state_of(storage, reference) is ReferralState.ALLOCATED
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+async def test_completed_says_before_record_which_questionnaire_has_no_end_score(
+    storage: Storage, lang: str
+) -> None:
+    """No score can be added once the outcome is recorded, and the return counts a positive
+    outcome only from a start and an end score: the review says which tool lacks its end."""
+    assistant, mair = await people(storage)
+    reference = await refer(assistant)
+    await accept(assistant, 2, reference)
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get(reference)
+        uow.session.add(ParentingSession(
+            referral_id=referral.id, held_on=uow.clock.now().date(), status="attended",
+            engagement="appropriate", recorded_at=uow.clock.now(),
+        ))  # fmt: skip
+        referral_id = referral.id
+    await open_case(mair, reference)
+    await mair.press(t("en", "case.set_first_session"))
+    await mair.press(t("en", "first_session.today"))
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get_by_id(referral_id)
+        sdq = uow.distance_tools.named("sdq_total")
+        assert sdq is not None
+        await uow.measures.record(
+            referral,
+            sdq,
+            phase="start",
+            on=uow.clock.now().date(),
+            score="22",
+            recorded_by=mair.actor.user_id,
+            actor="test",
+        )
+        user = await uow.people.get(mair.actor.user_id)
+        assert user is not None
+        await uow.people.set_language(user, lang)
+    welsh = await assistant.identify(2)
+    assert welsh is not None
+    mair.actor = welsh
+
+    async def review() -> str:
+        await open_case(mair, reference)
+        await mair.press(t(lang, "case.record_outcome"))
+        (shown,) = await mair.press(t(lang, "outcome.a.outcome.completed"))
+        return shown
+
+    note = t(lang, "outcome.note.no_end_measure", tools=sdq.name(lang))
+    assert note in await review()
+    await mair.say("/cancel")
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get_by_id(referral_id)
+        await uow.measures.record(
+            referral,
+            sdq,
+            phase="end",
+            on=uow.clock.now().date(),
+            score="15",
+            recorded_by=mair.actor.user_id,
+            actor="test",
+        )
+    shown = await review()
+    assert t(lang, "outcome.review.title", case=f"{reference} (SDJ)") in shown
+    assert note not in shown
+    await mair.press(t(lang, "outcome.submit"))
+    assert await state_of(storage, reference) is ReferralState.OUTCOME_COMPLETED

@@ -119,6 +119,24 @@ class OutcomeHooks(Hooks):
         label = await case_label(turn.uow, _referral(turn))
         return t(turn.lang, "outcome.review.title", case=label)
 
+    async def review_notes(self, turn: Turn, given: Answers) -> list[str]:
+        """Before "completed": a questionnaire scored at the start and not at the end. No
+        score can be added once the outcome is recorded, and the return counts a positive
+        outcome only from both (guidance §8 ii)."""
+        if given.get("outcome") != COMPLETED:
+            return []
+        measures = await turn.uow.measures.measures(_referral(turn))
+        ended = {m.tool for m in measures if m.phase == "end"}
+        unended = dict.fromkeys(m.tool for m in measures if m.phase == "start" and m.tool
+                                not in ended)  # fmt: skip
+        if not unended:
+            return []
+        names = []
+        for key in unended:
+            tool = turn.uow.distance_tools.named(key)
+            names.append(tool.name(turn.lang) if tool is not None else key)
+        return [t(turn.lang, "outcome.note.no_end_measure", tools=", ".join(names))]
+
 
 FORM = Form(KIND, "outcome", QUESTIONS, OutcomeHooks(),
             editable_sections=("outcome", "safeguarding"))  # fmt: skip
