@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, bindparam, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from state_machine.clock import Clock
 from storage.audit import AuditLog
@@ -112,11 +113,12 @@ class PeopleRepository:
         return found
 
     async def load(self, user_ids: Sequence[int]) -> None:
-        """Read these people in one statement; `get` then finds them without another."""
-        if user_ids:
-            found = await self._session.scalars(
-                select(User).where(User.id.in_(sorted(set(user_ids))))
-            )
+        """Read these people in one statement; `get` then finds them without another. Those
+        this unit of work has read already are not read again."""
+        held = self._session.identity_map
+        wanted = sorted({i for i in user_ids if identity_key(User, i) not in held})
+        if wanted:
+            found = await self._session.scalars(select(User).where(User.id.in_(wanted)))
             found.all()
 
     async def active_with_role(self, role: str) -> Sequence[User]:

@@ -126,8 +126,9 @@ class _People:
         las = sorted({r.la_code for r, nudges in due if nudges and r.la_code is not None})
         named = [n.to.user_id for _r, nudges in due for n in nudges if n.to.user_id is not None]
         workers = [r.allocated_worker_id for r, nudges in due if nudges]
-        await uow.people.load([i for i in (*named, *workers) if i is not None])
-        return cls(uow, await uow.people.active_in_las(las))
+        in_la = await uow.people.active_in_las(las)
+        await uow.people.load([i for i in (*named, *workers) if i is not None])  # the rest
+        return cls(uow, in_la)
 
     async def of(self, to: Recipient) -> list[User]:
         """The named person, or the active ones of that role there."""
