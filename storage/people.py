@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, bindparam, delete, or_, select
+from sqlalchemy import ColumnElement, bindparam, delete, inspect, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
@@ -74,6 +74,9 @@ class PeopleRepository:
         )  # fmt: skip
 
     async def get(self, user_id: int) -> User | None:
+        held = self._session.identity_map.get(identity_key(User, user_id))
+        if isinstance(held, User) and not inspect(held).expired_attributes:
+            return held  # read in this unit of work, as it was: no trip through the session
         return await self._session.get(User, user_id)
 
     async def all(self) -> Sequence[User]:

@@ -10,8 +10,8 @@ never a name, with the buttons that act on the case at once and "Remind me tomor
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
-from functools import cache
+from datetime import date, datetime
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -191,7 +191,11 @@ def local_day(at: datetime | None, tz: ZoneInfo, lang: str) -> str:
     """A weekday and date as the person reads it ("Tue 24/11/2026", "Maw 24/11/2026")."""
     if at is None:
         return "–"
-    local = at.astimezone(tz).date()
+    return _weekday_and_day(at.astimezone(tz).date(), lang)
+
+
+@lru_cache(maxsize=1024)  # a sweep says the same few days to many; Babel's formatting showed
+def _weekday_and_day(local: date, lang: str) -> str:
     return f"{format_date(local, 'EEE', locale=lang)} {day(local)}"
 
 
