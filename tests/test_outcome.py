@@ -14,6 +14,7 @@ from bot.console import console_actor, run_console
 from conversations.enrolment import InviteSpec
 from conversations.i18n import t
 from state_machine.clock import FixedClock
+from state_machine.distance_tools import DistanceTool
 from state_machine.lifecycle import ReferralState
 from storage.models import Notification, ParentingSession
 from storage.uow import Storage
@@ -224,19 +225,26 @@ async def test_completed_says_before_record_which_questionnaire_has_no_end_score
     await open_case(mair, reference)
     await mair.press(t("en", "case.set_first_session"))
     await mair.press(t("en", "first_session.today"))
+
+    async def score(phase: str, value: str) -> DistanceTool:
+        """An SDQ score recorded on the case today."""
+        async with storage.unit_of_work() as uow:
+            referral = await uow.referrals.get_by_id(referral_id)
+            sdq = uow.distance_tools.named("sdq_total")
+            assert sdq is not None
+            await uow.measures.record(
+                referral,
+                sdq,
+                phase=phase,
+                on=uow.clock.now().date(),
+                score=value,
+                recorded_by=mair.actor.user_id,
+                actor="test",
+            )
+            return sdq
+
+    sdq = await score("start", "22")
     async with storage.unit_of_work() as uow:
-        referral = await uow.referrals.get_by_id(referral_id)
-        sdq = uow.distance_tools.named("sdq_total")
-        assert sdq is not None
-        await uow.measures.record(
-            referral,
-            sdq,
-            phase="start",
-            on=uow.clock.now().date(),
-            score="22",
-            recorded_by=mair.actor.user_id,
-            actor="test",
-        )
         user = await uow.people.get(mair.actor.user_id)
         assert user is not None
         await uow.people.set_language(user, lang)
@@ -253,17 +261,7 @@ async def test_completed_says_before_record_which_questionnaire_has_no_end_score
     note = t(lang, "outcome.note.no_end_measure", tools=sdq.name(lang))
     assert note in await review()
     await mair.say("/cancel")
-    async with storage.unit_of_work() as uow:
-        referral = await uow.referrals.get_by_id(referral_id)
-        await uow.measures.record(
-            referral,
-            sdq,
-            phase="end",
-            on=uow.clock.now().date(),
-            score="15",
-            recorded_by=mair.actor.user_id,
-            actor="test",
-        )
+    await score("end", "15")
     shown = await review()
     assert t(lang, "outcome.review.title", case=f"{reference} (SDJ)") in shown
     assert note not in shown
