@@ -29,6 +29,18 @@ async def outcome(phone: Phone, reference: str) -> list[str]:
     return await phone.press(t("en", "case.record_outcome"))
 
 
+async def attended_appropriately(storage: Storage, reference: str) -> int:
+    """A session attended today, engagement judged appropriate ("completed" rests on one):
+    the referral's id."""
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get(reference)
+        uow.session.add(ParentingSession(
+            referral_id=referral.id, held_on=uow.clock.now().date(), status="attended",
+            engagement="appropriate", recorded_at=uow.clock.now(),
+        ))  # fmt: skip
+        return referral.id
+
+
 async def state_of(storage: Storage, reference: str) -> ReferralState:
     async with storage.unit_of_work() as uow:
         return (await uow.referrals.get(reference)).lifecycle_state
@@ -147,12 +159,7 @@ async def test_no_police_user_of_the_force_the_admins_are_told_and_the_first_to_
     await open_case(mair, reference)
     await mair.press(t("en", "case.set_first_session"))
     await mair.press(t("en", "first_session.today"))
-    async with storage.unit_of_work() as uow:
-        referral = await uow.referrals.get(reference)
-        uow.session.add(ParentingSession(
-            referral_id=referral.id, held_on=uow.clock.now().date(), status="attended",
-            engagement="appropriate", recorded_at=uow.clock.now(),
-        ))  # fmt: skip
+    await attended_appropriately(storage, reference)
     await mair.press(t("en", "case.back"))
     await outcome(mair, reference)
     await mair.press(t("en", "outcome.a.outcome.completed"))
@@ -215,13 +222,7 @@ async def test_completed_says_before_record_which_questionnaire_has_no_end_score
     assistant, mair = await people(storage)
     reference = await refer(assistant)
     await accept(assistant, 2, reference)
-    async with storage.unit_of_work() as uow:
-        referral = await uow.referrals.get(reference)
-        uow.session.add(ParentingSession(
-            referral_id=referral.id, held_on=uow.clock.now().date(), status="attended",
-            engagement="appropriate", recorded_at=uow.clock.now(),
-        ))  # fmt: skip
-        referral_id = referral.id
+    referral_id = await attended_appropriately(storage, reference)
     await open_case(mair, reference)
     await mair.press(t("en", "case.set_first_session"))
     await mair.press(t("en", "first_session.today"))
