@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from state_machine.case import Case
 from state_machine.nudge_rules import Audience, NudgeRule, NudgeRules
@@ -21,9 +24,9 @@ from state_machine.obligations import Obligation, obligations
 from state_machine.working_time import WorkingCalendar
 
 
-@dataclass(frozen=True)
-class Recipient:
-    """Whom a nudge is for: one person (`user_id`), or everyone of an audience in an LA."""
+class Recipient(NamedTuple):
+    """Whom a nudge is for: one person (`user_id`), or everyone of an audience in an LA.
+    (NamedTuples, this and `Nudge`: a sweep plans a thousand cases at once.)"""
 
     audience: Audience
     user_id: int | None = None
@@ -37,8 +40,7 @@ class Recipient:
         )
 
 
-@dataclass(frozen=True)
-class Nudge:
+class Nudge(NamedTuple):
     rule: NudgeRule
     due_at: datetime  # when the rule makes it due (UTC); part of its ledger key
     send_at: datetime  # the first working moment at or after `due_at`
@@ -101,18 +103,23 @@ def plan(
     owed = {o.what: o for o in obligations(case, now, calendar.tz)}
     due: list[Nudge] = []
     coming: list[Nudge] = []
+    to_each: dict[Audience, Recipient | None] = {}  # a few audiences, many rules
     for rule in rules.rules:
         obligation = owed.get(rule.chases)
-        to = recipient(rule.to, case)
-        if obligation is None or to is None:
+        if obligation is None:
+            continue
+        if rule.to not in to_each:
+            to_each[rule.to] = recipient(rule.to, case)
+        to = to_each[rule.to]
+        if to is None:
             continue
         latest: Nudge | None = None
         for at in moments(rule, obligation, calendar):
-            nudge = Nudge(rule, at, calendar.next_working_moment(at), to, obligation.due)
-            if nudge.send_at > now:
-                coming.append(nudge)
-            elif since is None or nudge.send_at >= since:
-                latest = nudge
+            send_at = calendar.next_working_moment(at)
+            if send_at > now:
+                coming.append(Nudge(rule, at, send_at, to, obligation.due))
+            elif since is None or send_at >= since:
+                latest = Nudge(rule, at, send_at, to, obligation.due)
         if latest is not None:
             due.append(latest)
     coming.sort(key=lambda n: (n.send_at, n.due_at, n.rule.name))
@@ -122,4 +129,9 @@ def plan(
 def _midnight(day: date, calendar: WorkingCalendar) -> datetime:
     """The local midnight that starts `day` (it always exists in the UK: clocks change at
     01:00 and 02:00)."""
-    return datetime.combine(day, time(0), tzinfo=calendar.tz).astimezone(UTC)
+    return _midnight_in(day, calendar.tz)
+
+
+@lru_cache(maxsize=4096)  # a sweep asks for the same few days of every case
+def _midnight_in(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
