@@ -58,6 +58,9 @@ class PeopleRepository:
         self._reference = reference
         self._clock = clock
         self._audit = audit
+        # Those `load` read, held for the unit of work: the session's identity map holds only
+        # weak references, and `get` is to find them there.
+        self._held: list[User] = []
 
     async def by_telegram_id(self, telegram_id: int) -> User | None:
         return await self._session.scalar(select(User).where(User.telegram_id == telegram_id))
@@ -122,7 +125,7 @@ class PeopleRepository:
         wanted = sorted({i for i in user_ids if identity_key(User, i) not in held})
         if wanted:
             found = await self._session.scalars(select(User).where(User.id.in_(wanted)))
-            found.all()
+            self._held += found.all()
 
     async def active_with_role(self, role: str) -> Sequence[User]:
         rows = await self._session.scalars(

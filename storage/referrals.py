@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, bindparam, case, delete, func, select, type_coerce
+from sqlalchemy import JSON, bindparam, case, delete, func, inspect, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -74,6 +74,9 @@ class ReferralRepository:
         self._loaded: dict[int, Referral] = {}  # this unit of work's, by id
         self._answers: dict[int, dict[str, Any]] = {}  # read once per unit of work, kept current
         self._sessions: dict[int, SessionFacts] = {}  # read once per unit of work, kept current
+        # The cases `cases_of` made, with the referral and version each was made from: a
+        # sweep's notices read again the case it planned from (`case_of`).
+        self._cases: dict[int, tuple[Referral, int, Case]] = {}
 
     async def start_screening(
         self, *, actor: str, officer_id: int | None, force_code: str | None, yot: bool = False
@@ -205,7 +208,14 @@ class ReferralRepository:
         return dict(self._answers[referral.id])
 
     async def case_of(self, referral: Referral) -> Case:
-        """What the lifecycle rules need, read from the referral and its sessions."""
+        """What the lifecycle rules need, read from the referral and its sessions: the one
+        `cases_of` made while the referral is as it was then (not changed, flushed or
+        expired since), so read it and do not change it."""
+        kept = self._cases.get(referral.id)
+        if kept is not None and kept[0] is referral and kept[1] == referral.version:
+            state = inspect(referral)
+            if not state.modified and not state.expired_attributes:
+                return kept[2]
         if referral.id not in self._sessions:
             await self.cases_of([referral])
         return case_from(referral, sessions=self._sessions[referral.id])
@@ -222,7 +232,14 @@ class ReferralRepository:
             found = {rid: SessionFacts(int(n or 0), int(a or 0), planned, last)
                      for rid, n, a, planned, last in rows}  # fmt: skip
             self._sessions.update({rid: found.get(rid, SessionFacts()) for rid in unread})
-        return {r.id: case_from(r, sessions=self._sessions[r.id]) for r in referrals}
+        made = {r.id: case_from(r, sessions=self._sessions[r.id]) for r in referrals}
+        self._cases.update({r.id: (r, r.version, made[r.id]) for r in referrals})
+        return made
+
+    def _forget(self, referral: Referral) -> None:
+        """Its sessions are read again, and its case made again, at the next `case_of`."""
+        self._sessions.pop(referral.id, None)
+        self._cases.pop(referral.id, None)
 
     async def transition(
         self, referral: Referral, trigger: str, *, actor: str, reason: str = "", **params: Any
@@ -235,8 +252,10 @@ class ReferralRepository:
         """
         await self._session.flush()  # a refresh would otherwise drop unsaved screening edits
         await self._session.refresh(referral, with_for_update=True)
-        self._sessions.pop(referral.id, None)  # read again under the lock
-        case = await self.case_of(referral)
+        self._forget(referral)  # read again under the lock
+        await self.case_of(referral)
+        # A case of its own: firing the trigger moves its state.
+        case = case_from(referral, sessions=self._sessions[referral.id])
         now = self._clock.now()
         change = fire(case, trigger, actor=actor, at=now, reason=reason, tz=self._tz, **params)
         _apply(referral, change)
@@ -259,7 +278,7 @@ class ReferralRepository:
     async def replan(self, referral: Referral) -> None:
         """The case's sessions changed: read them again and plan its nudges afresh."""
         await self._session.flush()
-        self._sessions.pop(referral.id, None)
+        self._forget(referral)
         self.plan_nudges(referral, await self.case_of(referral))
         await self._session.flush()
 

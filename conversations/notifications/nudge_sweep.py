@@ -43,7 +43,6 @@ async def sweep(uow: UnitOfWork, batch: int = BATCH) -> Swept:
              for r in referrals}  # fmt: skip
     people = await _People.load(uow, [(r, plans[r.id].due) for r in referrals])
     wanted: list[tuple[Referral, Wanted, User]] = []
-    await uow.nudges.plan_next([(r, plans[r.id].next_at) for r in referrals])
     for referral in referrals:
         found = plans[referral.id]
         for nudge in found.due:
@@ -55,6 +54,8 @@ async def sweep(uow: UnitOfWork, batch: int = BATCH) -> Swept:
                 wanted.append((referral, want, user))
     await uow.personal.preload([r for r, _w, _u in wanted])  # the initials each one shows
     notices = await _claim_and_owe(uow, wanted, people)
+    # After the notices: until then each case is as `cases_of` made it, and read as made.
+    await uow.nudges.plan_next([(r, plans[r.id].next_at) for r in referrals])
     snoozed = await uow.nudges.snoozed_due(now, batch)
     for claim in snoozed:
         notices += await _remind_again(uow, claim)
@@ -111,24 +112,27 @@ async def _managers_of(
 @dataclass(frozen=True)
 class _People:
     """Whom a batch's nudges go to, read once for the batch: the active people of each role in
-    the cases' LAs, and each person named (whatever became of them)."""
+    the LAs whose nudges go to everyone of a role there, and each person named (whatever
+    became of them). An LA's managers told instead of someone unreachable are read when
+    first wanted."""
 
     uow: UnitOfWork
     in_la: dict[tuple[str, str], list[User]]
+    las: set[str]  # the LAs whose people `in_la` holds
 
     @classmethod
     async def load(
         cls, uow: UnitOfWork, due: Sequence[tuple[Referral, Sequence[Nudge]]]
     ) -> _People:
-        """For the cases with something due: their LAs' people (the audiences, and the
-        managers told instead of anyone unreachable), each person named, and the cases'
-        allocated workers (a managers' nudge says whose case it is)."""
-        las = sorted({r.la_code for r, nudges in due if nudges and r.la_code is not None})
+        """For the cases with something due: the people of the LAs with a nudge for a role
+        there, each person named, and the cases' allocated workers (a managers' nudge says
+        whose case it is)."""
+        las = {n.to.la_code for _r, nudges in due for n in nudges if n.to.la_code is not None}
         named = [n.to.user_id for _r, nudges in due for n in nudges if n.to.user_id is not None]
         workers = [r.allocated_worker_id for r, nudges in due if nudges]
-        in_la = await uow.people.active_in_las(las)
+        in_la = await uow.people.active_in_las(sorted(las))
         await uow.people.load([i for i in (*named, *workers) if i is not None])  # the rest
-        return cls(uow, in_la)
+        return cls(uow, in_la, las)
 
     async def of(self, to: Recipient) -> list[User]:
         """The named person, or the active ones of that role there."""
@@ -136,6 +140,9 @@ class _People:
             user = await self.uow.people.get(to.user_id)  # read by `load`: no statement
             return [] if user is None else [user]
         assert to.la_code is not None
+        if to.la_code not in self.las:
+            self.in_la.update(await self.uow.people.active_in_las([to.la_code]))
+            self.las.add(to.la_code)
         return list(self.in_la.get((to.role, to.la_code), []))
 
 

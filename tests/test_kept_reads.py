@@ -1,0 +1,73 @@
+"""What a unit of work keeps of what it read, on SQLite and PostgreSQL: the people `load` read
+are found again without a statement, and a case `cases_of` made is read again only while the
+referral is as it was then."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from state_machine.lifecycle import ReferralState
+from storage.models import User
+from storage.uow import Storage
+from tests.test_referral_store import screened
+
+
+@contextmanager
+def statements(storage: Storage) -> Iterator[list[str]]:
+    sent: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    engine = storage.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
+async def test_people_read_by_load_are_found_by_get_with_no_statement(storage: Storage) -> None:
+    """The session holds what it read only weakly: `load` keeps its people for the unit of
+    work, or each `get` would read its person again (a sweep's officers, one by one)."""
+    async with storage.unit_of_work() as uow:
+        people = [User(display_name=f"Sgt {n}", role="police", force_code="gwent",
+                       created_at=storage.clock.now()) for n in range(3)]  # fmt: skip
+        uow.session.add_all(people)
+        await uow.session.flush()
+        ids = [p.id for p in people]
+    async with storage.unit_of_work() as uow:
+        with statements(storage) as sent:
+            await uow.people.load(ids)
+            found = [await uow.people.get(i) for i in ids]
+        assert [u.display_name for u in found if u is not None] == ["Sgt 0", "Sgt 1", "Sgt 2"]
+        assert sum("FROM users" in s for s in sent) == 1, sent  # and their LAs, once
+        assert len(set(sent)) == len(sent) == 2, sent
+
+
+async def test_a_case_made_for_a_batch_is_read_again_only_while_its_referral_is_unchanged(
+    storage: Storage,
+) -> None:
+    """`case_of` gives the case `cases_of` made while nothing changed; a change to the
+    referral, flushed or not, or a transition, makes it again."""
+    reference = await screened(storage)
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get(reference)
+        await uow.referrals.transition(referral, "submit", actor="user:1")
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get(reference)
+        made = (await uow.referrals.cases_of([referral]))[referral.id]
+        assert await uow.referrals.case_of(referral) is made
+        referral.la_code = "newport"  # not flushed
+        assert (await uow.referrals.case_of(referral)).la_code == "newport"
+        await uow.session.flush()  # flushed: the version moved
+        assert (await uow.referrals.case_of(referral)).la_code == "newport"
+        made = (await uow.referrals.cases_of([referral]))[referral.id]
+        assert await uow.referrals.case_of(referral) is made
+        await uow.referrals.transition(referral, "accept", actor="user:2", worker_id=None)
+        case = await uow.referrals.case_of(referral)
+        assert case.state is ReferralState.ALLOCATED and made.state is ReferralState.REFERRED
