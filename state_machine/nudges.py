@@ -12,6 +12,7 @@ after that. Deadlines themselves (the obligation's due date) never move.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -75,14 +76,22 @@ def moments(rule: NudgeRule, owed: Obligation, calendar: WorkingCalendar) -> lis
     if rule.from_due:
         if owed.due is None:
             return []
-        sign = -1 if rule.timing == "days_before_due" else 1
-        return sorted(_midnight(owed.due + timedelta(days=sign * n), calendar) for n in rule.counts)
+        return list(_days_from(owed.due, rule.timing, rule.counts, calendar.tz))
     if owed.since is None:
         return []
     if rule.timing == "working_days_after_start":
         return [calendar.working_days_after(owed.since, n) for n in rule.counts]
     start = owed.since.astimezone(calendar.tz).date()
-    return [_midnight(start + timedelta(days=n), calendar) for n in rule.counts]
+    return list(_days_from(start, rule.timing, rule.counts, calendar.tz))
+
+
+@lru_cache(maxsize=4096)  # pure, and a sweep asks it of the same few days for every case
+def _days_from(
+    day: date, timing: str, counts: tuple[int, ...], tz: ZoneInfo
+) -> tuple[datetime, ...]:
+    """The local midnights `counts` calendar days before or after `day`, earliest first."""
+    sign = -1 if timing == "days_before_due" else 1
+    return tuple(sorted(_midnight_in(day + timedelta(days=sign * n), tz) for n in counts))
 
 
 def plan(
@@ -92,20 +101,22 @@ def plan(
     calendar: WorkingCalendar,
     *,
     since: datetime | None = None,
+    owed: Sequence[Obligation] | None = None,
 ) -> Plan:
     """The nudges due on `case` at `now` and those still to come.
 
     `since` is when the case was last planned for (the `next_nudge_at` the sweeper found):
     what fell due before it was seen then, sent or passed over on purpose (a change to the
     case counts as seeing it), and is not sent late now. Of each rule only the latest due is
-    sent: after downtime, one nudge, not a burst of stale ones.
+    sent: after downtime, one nudge, not a burst of stale ones. `owed` is what is owed on
+    the case at `now` (`obligations`), where the caller has it already.
     """
-    owed = {o.what: o for o in obligations(case, now, calendar.tz)}
+    by_what = {o.what: o for o in (obligations(case, now, calendar.tz) if owed is None else owed)}
     due: list[Nudge] = []
     coming: list[Nudge] = []
     to_each: dict[Audience, Recipient | None] = {}  # a few audiences, many rules
     for rule in rules.rules:
-        obligation = owed.get(rule.chases)
+        obligation = by_what.get(rule.chases)
         if obligation is None:
             continue
         if rule.to not in to_each:

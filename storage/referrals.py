@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from state_machine.clock import Clock
 from state_machine.lifecycle import Case, ReferralState, Transitioned, fire
 from state_machine.nudges import plan
+from state_machine.obligations import Obligation, obligations
 from state_machine.reference import new_reference
 from state_machine.sessions import APPROPRIATE, ATTENDED, PLANNED
 from storage.audit import AuditLog
@@ -77,6 +78,7 @@ class ReferralRepository:
         # The cases `cases_of` made, with the referral and version each was made from: a
         # sweep's notices read again the case it planned from (`case_of`).
         self._cases: dict[int, tuple[Referral, int, Case]] = {}
+        self._owed: dict[int, tuple[Case, datetime, tuple[Obligation, ...]]] = {}  # owed_now's
 
     async def start_screening(
         self, *, actor: str, officer_id: int | None, force_code: str | None, yot: bool = False
@@ -235,6 +237,17 @@ class ReferralRepository:
         made = {r.id: case_from(r, sessions=self._sessions[r.id]) for r in referrals}
         self._cases.update({r.id: (r, r.version, made[r.id]) for r in referrals})
         return made
+
+    async def owed_now(self, referral: Referral) -> tuple[Obligation, ...]:
+        """What is owed on the case now (`obligations`), worked out once for the case as
+        `case_of` gives it at this moment."""
+        case, now = await self.case_of(referral), self._clock.now()
+        kept = self._owed.get(referral.id)
+        if kept is not None and kept[0] is case and kept[1] == now:
+            return kept[2]
+        owed = tuple(obligations(case, now, self._tz))
+        self._owed[referral.id] = (case, now, owed)
+        return owed
 
     def _forget(self, referral: Referral) -> None:
         """Its sessions are read again, and its case made again, at the next `case_of`."""

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import event
 
+from state_machine.clock import FixedClock
 from state_machine.lifecycle import ReferralState
 from storage.models import User
 from storage.uow import Storage
@@ -71,3 +73,24 @@ async def test_a_case_made_for_a_batch_is_read_again_only_while_its_referral_is_
         await uow.referrals.transition(referral, "accept", actor="user:2", worker_id=None)
         case = await uow.referrals.case_of(referral)
         assert case.state is ReferralState.ALLOCATED and made.state is ReferralState.REFERRED
+
+
+async def test_what_is_owed_is_worked_out_again_when_the_case_or_the_time_moves(
+    storage: Storage, clock: FixedClock
+) -> None:
+    """`owed_now` is the obligations of the case `case_of` gives, at the clock's moment."""
+    reference = await screened(storage)
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get(reference)
+        await uow.referrals.transition(referral, "submit", actor="user:1")
+    async with storage.unit_of_work() as uow:
+        referral = await uow.referrals.get(reference)
+        await uow.referrals.cases_of([referral])
+        owed = await uow.referrals.owed_now(referral)
+        assert await uow.referrals.owed_now(referral) is owed
+        assert [o.what for o in owed] == ["accepted", "first_session_date", "support_delivered"]
+        clock.set(clock.now() + timedelta(days=30))  # past the 21 days
+        later = {o.what: o.overdue for o in await uow.referrals.owed_now(referral)}
+        assert later == {"accepted": False, "first_session_date": True, "support_delivered": False}
+        await uow.referrals.transition(referral, "accept", actor="user:2", worker_id=None)
+        assert "accepted" not in [o.what for o in await uow.referrals.owed_now(referral)]

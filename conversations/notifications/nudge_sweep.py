@@ -39,7 +39,8 @@ async def sweep(uow: UnitOfWork, batch: int = BATCH) -> Swept:
     now, nudging = uow.clock.now(), uow.nudging
     referrals = await uow.nudges.due_referrals(now, batch)
     cases = await uow.referrals.cases_of(referrals)
-    plans = {r.id: plan(cases[r.id], nudging.rules, now, nudging.calendar, since=r.next_nudge_at)
+    plans = {r.id: plan(cases[r.id], nudging.rules, now, nudging.calendar, since=r.next_nudge_at,
+                        owed=await uow.referrals.owed_now(r))
              for r in referrals}  # fmt: skip
     people = await _People.load(uow, [(r, plans[r.id].due) for r in referrals])
     wanted: list[tuple[Referral, Wanted, User]] = []

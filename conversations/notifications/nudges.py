@@ -24,7 +24,7 @@ from conversations.notifications.offers import day, la_of
 from conversations.notifications.owed import MayReceive, NoticeKind, Render
 from conversations.reply import Button, Reply
 from state_machine.nudge_rules import NudgeRule
-from state_machine.obligations import Obligation, obligations
+from state_machine.obligations import Obligation
 from storage.models import Referral, User
 from storage.uow import UnitOfWork
 
@@ -83,8 +83,7 @@ def rule_in_force(uow: UnitOfWork, name: str) -> NudgeRule | None:
 
 async def still_owed(uow: UnitOfWork, referral: Referral, rule: NudgeRule) -> Obligation | None:
     """What the rule chases, if the case still owes it now; else the nudge is no longer news."""
-    case = await uow.referrals.case_of(referral)
-    owed = obligations(case, uow.clock.now(), uow.tz)
+    owed = await uow.referrals.owed_now(referral)
     return next((o for o in owed if o.what == rule.chases), None)
 
 
