@@ -3,7 +3,7 @@
 
 - One nudge sweep with 10, 100 and 1,000 cases due (target: under 100 ms a sweep, growing
   with the number due, not the total). A sweep is what the bot runs each minute: each
-  transaction claims and owes up to a batch of 100 cases (`nudge_sweep.BATCH`) and is
+  transaction claims and owes up to a batch of 1,000 cases (`nudge_sweep.BATCH`) and is
   committed, until none is left.
 - `/summary` for one LA's manager and for a national manager (target under 1 s).
 - The monitoring return for one period, one LA and all Wales (target under 2 s).
