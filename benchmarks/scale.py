@@ -2,9 +2,9 @@
 (issues 12 and 13), on the real code through the unit of work, with the query plans.
 
 - One nudge sweep with 10, 100 and 1,000 cases due (target: under 100 ms a sweep, growing
-  with the number due, not the total). A sweep is what the bot runs each minute: each
-  transaction claims and owes up to a batch of 1,000 cases (`nudge_sweep.BATCH`) and is
-  committed, until none is left.
+  with the number due, not the total), and where the time of 1,000 goes, step by step. A
+  sweep is what the bot runs each minute: each transaction claims and owes up to a batch of
+  1,000 cases (`nudge_sweep.BATCH`) and is committed, until none is left.
 - `/summary` for one LA's manager and for a national manager (target under 1 s).
 - The monitoring return for one period, one LA and all Wales (target under 2 s).
 
@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, text
 
 from benchmarks import scale_data as data
+from benchmarks import sweep_phases
 from bot import collector
 from conversations.access import Actor
 from conversations.monitoring import service as monitoring_service
@@ -179,8 +180,23 @@ async def bench_sweep(storage: Storage, runs: int) -> dict[str, float]:
               f"{per_batch * 1e3:.1f} ms each")  # fmt: skip
         out[f"sweep_{n}"] = median
         out[f"sweep_{n}_batch"] = per_batch
+    await sweep_steps(storage, ids, runs)
     await make_due(storage, ids, len(ids))  # as generated
     return out
+
+
+async def sweep_steps(storage: Storage, ids: Sequence[int], runs: int) -> None:
+    """Where the time of a sweep of 1,000 due goes (benchmarks/sweep_phases.py)."""
+    with sweep_phases.timing() as phases:
+        for _ in range(runs):
+            await make_due(storage, ids, 1000)
+            started = time.perf_counter()
+            await sweep_all(storage)
+            phases.total += time.perf_counter() - started
+            phases.runs += 1
+    print(f"  a sweep of 1,000 due, step by step (mean of {runs} runs, each step wrapped)")
+    for line in phases.report():
+        print(f"    {line}")
 
 
 # --- /summary and the return ----------------------------------------------------------
