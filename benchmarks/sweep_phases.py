@@ -3,7 +3,8 @@ timed inside `timing()` (benchmarks/scale.py prints it for 1,000 due).
 
 Each step is the real function wrapped for the while, not a copy: a wrapper's own cost (a
 microsecond a call) is in the figures, so the steps called once a notice read a little high.
-Rendering is timed as a whole and in two of its parts (indented), which it includes.
+A step's time includes the steps it calls (rendering calls what is still owed, which asks what
+each case owes); "the rest" is what no step holds.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ SYNC = {"plan"}
 class Phases:
     def __init__(self) -> None:
         self.spent: dict[str, float] = defaultdict(float)
+        self.outermost = 0.0  # in steps not called by another step
+        self.depth = 0
         self.runs = 0
         self.total = 0.0
 
@@ -52,33 +55,42 @@ class Phases:
         """A line a step, the mean over the runs in ms, then what no step holds."""
         if not self.runs:
             return []
-        lines, rest = [], self.total
+        lines = []
         for _owner, _name, what in STEPS:
             spent = self.spent.get(what, 0.0) / self.runs
             lines.append(f"{what:<34} {spent * 1e3:7.1f} ms")
-            rest -= 0.0 if what.startswith(" ") else spent
+        rest = (self.total - self.outermost) / self.runs
         lines.append(f"{'the rest (the loop, commits)':<34} {rest * 1e3:7.1f} ms")
         return lines
 
 
 def _timed(phases: Phases, what: str, f: Callable[..., Any], sync: bool) -> Callable[..., Any]:
+    def done(started: float) -> None:
+        spent = time.perf_counter() - started
+        phases.spent[what] += spent
+        phases.depth -= 1
+        if not phases.depth:
+            phases.outermost += spent
+
     if sync:
 
         def step(*args: Any, **kwargs: Any) -> Any:
+            phases.depth += 1
             started = time.perf_counter()
             try:
                 return f(*args, **kwargs)
             finally:
-                phases.spent[what] += time.perf_counter() - started
+                done(started)
 
         return step
 
     async def astep(*args: Any, **kwargs: Any) -> Any:
+        phases.depth += 1
         started = time.perf_counter()
         try:
             return await f(*args, **kwargs)
         finally:
-            phases.spent[what] += time.perf_counter() - started
+            done(started)
 
     return astep
 
