@@ -4,33 +4,23 @@ referral is as it was then."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
-
-from sqlalchemy import event
 
 from state_machine.clock import FixedClock
 from state_machine.lifecycle import ReferralState
 from storage.models import User
 from storage.uow import Storage
+from tests.test_nudges_casework import statements
 from tests.test_referral_store import screened
 
 
-@contextmanager
-def statements(storage: Storage) -> Iterator[list[str]]:
-    sent: list[str] = []
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        sent.append(statement)
-
-    engine = storage.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+async def submitted(storage: Storage) -> str:
+    """A referral received by its LA, not yet accepted."""
+    reference = await screened(storage)
+    async with storage.unit_of_work() as uow:
+        await uow.referrals.transition(await uow.referrals.get(reference), "submit",
+                                       actor="user:1")  # fmt: skip
+    return reference
 
 
 async def test_people_read_by_load_are_found_by_get_with_no_statement(storage: Storage) -> None:
@@ -56,10 +46,7 @@ async def test_a_case_made_for_a_batch_is_read_again_only_while_its_referral_is_
 ) -> None:
     """`case_of` gives the case `cases_of` made while nothing changed; a change to the
     referral, flushed or not, or a transition, makes it again."""
-    reference = await screened(storage)
-    async with storage.unit_of_work() as uow:
-        referral = await uow.referrals.get(reference)
-        await uow.referrals.transition(referral, "submit", actor="user:1")
+    reference = await submitted(storage)
     async with storage.unit_of_work() as uow:
         referral = await uow.referrals.get(reference)
         made = (await uow.referrals.cases_of([referral]))[referral.id]
@@ -79,10 +66,7 @@ async def test_what_is_owed_is_worked_out_again_when_the_case_or_the_time_moves(
     storage: Storage, clock: FixedClock
 ) -> None:
     """`owed_now` is the obligations of the case `case_of` gives, at the clock's moment."""
-    reference = await screened(storage)
-    async with storage.unit_of_work() as uow:
-        referral = await uow.referrals.get(reference)
-        await uow.referrals.transition(referral, "submit", actor="user:1")
+    reference = await submitted(storage)
     async with storage.unit_of_work() as uow:
         referral = await uow.referrals.get(reference)
         await uow.referrals.cases_of([referral])
