@@ -265,9 +265,9 @@ class ReferralRepository:
         """
         await self._session.flush()  # a refresh would otherwise drop unsaved screening edits
         await self._session.refresh(referral, with_for_update=True)
-        self._forget(referral)  # read again under the lock
-        await self.case_of(referral)
-        # A case of its own: firing the trigger moves its state.
+        self._forget(referral)
+        await self.cases_of([referral])  # its sessions, read again under the lock
+        # A case of its own, not the one kept: firing the trigger moves its state.
         case = case_from(referral, sessions=self._sessions[referral.id])
         now = self._clock.now()
         change = fire(case, trigger, actor=actor, at=now, reason=reason, tz=self._tz, **params)
